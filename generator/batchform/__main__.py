@@ -1,0 +1,5 @@
+"""Allow `python -m batchform`."""
+
+from batchform.cli import main
+
+main()

@@ -1,0 +1,101 @@
+"""The `batchform` command line: a thin typer layer over the library functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from batchform import __version__
+from batchform.errors import BatchformError
+
+app = typer.Typer(
+    name="batchform",
+    help="Generate, lint and test Terraform for AWS Batch without the known traps.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"batchform {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Generate, lint and test Terraform for AWS Batch without the known traps."""
+
+
+@app.command()
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the starter spec.", dir_okay=False)
+    ] = Path("batchform.toml"),
+    *,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter spec to edit, then run `batchform generate` on it."""
+    from batchform.spec import write_starter_spec
+
+    write_starter_spec(path, force=force)
+    typer.echo(f"wrote {path}; edit it, then run: batchform generate {path} --out stack")
+
+
+@app.command()
+def generate(
+    spec: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
+            dir_okay=False,
+        ),
+    ] = None,
+    *,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory to write the stack into.")
+    ] = Path("stack"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite generated files even if they were edited."),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; exit 1 with a diff if OUT differs from what the spec generates.",
+        ),
+    ] = False,
+) -> None:
+    """Render a root module and four modules (network, compute environment, job queue,
+    job definition) for the spec into OUT."""
+    from batchform.generate import check_stack, generate_stack
+
+    if check:
+        check_stack(spec, out)
+        typer.echo(f"{out}: up to date")
+        return
+    result = generate_stack(spec, out, force=force)
+    typer.echo(result.summary())
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning batchform errors into exit codes."""
+    try:
+        app()
+    except BatchformError as error:
+        print(f"batchform: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)

@@ -1,0 +1,120 @@
+"""The one error hierarchy of batchform; the CLI maps each class to an exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BatchformError(Exception):
+    """Base class: every error batchform raises on purpose derives from it."""
+
+    exit_code = 1
+
+
+class UsageError(BatchformError):
+    """The command line asks for something that cannot be done."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One thing wrong in a spec: where it is, what is wrong, what would be right."""
+
+    field: str
+    message: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        return f"{where}: {self.field or '(top level)'}: {self.message}"
+
+
+class SpecError(BatchformError):
+    """The spec file cannot be read or does not describe a valid stack."""
+
+    exit_code = 2
+
+    def __init__(self, source: str | Path, problems: Sequence[SpecProblem]) -> None:
+        self.source = str(source)
+        self.problems = list(problems)
+        super().__init__("\n".join(problem.render(self.source) for problem in self.problems))
+
+
+class EditedFilesError(BatchformError):
+    """Regeneration would overwrite or delete files someone edited by hand."""
+
+    exit_code = 3
+
+    def __init__(self, out_dir: Path, paths: Sequence[str]) -> None:
+        self.out_dir = out_dir
+        self.paths = list(paths)
+        listing = "\n".join(f"  {path}" for path in self.paths)
+        super().__init__(
+            f"{out_dir}: these generated files were edited since batchform wrote them:\n"
+            f"{listing}\n"
+            "Move the change into the spec, or re-run with --force to overwrite them."
+        )
+
+
+class DriftError(BatchformError):
+    """`generate --check` found the tree differs from what the spec produces."""
+
+    exit_code = 1
+
+    def __init__(self, out_dir: Path, diff: str) -> None:
+        self.out_dir = out_dir
+        self.diff = diff
+        super().__init__(
+            f"{diff}\n{out_dir}: differs from what the spec generates; "
+            "run `batchform generate` to update it."
+        )
+
+
+class RoundTripError(BatchformError):
+    """Generated text failed its own parse-back check: a bug in batchform, never written out."""
+
+    exit_code = 70
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        super().__init__(
+            f"{where}: {message}\n"
+            "This is a bug in batchform; nothing was written. Please report it with your spec."
+        )
+
+
+class HclParseError(BatchformError):
+    """A Terraform file could not be parsed."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: cannot parse: {message}")
+
+
+class TerraformError(BatchformError):
+    """A terraform command failed; carries the command, its exit code and its output."""
+
+    exit_code = 1
+
+    def __init__(self, command: Sequence[str], returncode: int | None, output: str) -> None:
+        self.command = list(command)
+        self.returncode = returncode
+        self.output = output
+        tail = "\n".join(output.rstrip().splitlines()[-40:])
+        status = "timed out" if returncode is None else f"exited {returncode}"
+        super().__init__(f"`{' '.join(self.command)}` {status}:\n{tail}")
+
+
+class TerraformNotFoundError(BatchformError):
+    """No terraform (or tofu) binary could be found."""
+
+    exit_code = 2
