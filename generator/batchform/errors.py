@@ -114,6 +114,42 @@ class TerraformError(BatchformError):
         super().__init__(f"`{' '.join(self.command)}` {status}:\n{tail}")
 
 
+class IdempotencyError(TerraformError):
+    """A plan right after apply still wants changes: the configuration does not converge."""
+
+    def __init__(self, command: Sequence[str], changed: dict[str, str], output: str) -> None:
+        self.changed = dict(changed)
+        listing = "\n".join(f"  {address}: {action}" for address, action in self.changed.items())
+        super().__init__(command, 2, f"{output}\nnot idempotent; a second plan would change:\n{listing}")
+
+
+class DestroyFailedError(TerraformError):
+    """`terraform destroy` failed; the working copy and its state are kept for a retry."""
+
+    def __init__(
+        self, command: Sequence[str], returncode: int | None, output: str, kept: Path
+    ) -> None:
+        self.kept = kept
+        super().__init__(
+            command,
+            returncode,
+            f"{output}\nstate kept in {kept / 'stack'}; retry with: "
+            f"cd {kept / 'stack'} && TF_DATA_DIR={kept / 'data'} terraform destroy",
+        )
+
+
+class ProviderUnavailableError(BatchformError):
+    """The provider a lifecycle run asked for cannot be installed."""
+
+    exit_code = 2
+
+
+class LifecycleError(BatchformError):
+    """`batchform test` stopped at a failing step; the report says which and why."""
+
+    exit_code = 1
+
+
 class TerraformNotFoundError(BatchformError):
     """No terraform (or tofu) binary could be found."""
 
