@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -98,6 +99,11 @@ TRANSIENT_ERRORS = tuple(
         r"timeout while waiting for plugin to start",
         r"timed out waiting for server handshake",
     )
+)
+# What `terraform init` says when it could not get a provider (as opposed to a config error).
+PROVIDER_INSTALL_ERROR = re.compile(
+    r"Failed to (query available provider packages|install provider|resolve provider packages)"
+    r"|could not connect to registry|Incompatible provider version|Provider registry unreachable"
 )
 _RETRIED = {"init", "validate", "plan", "show", "output", "destroy"}
 
@@ -325,7 +331,7 @@ def _clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def _copy_ignore(keep_lock_file: bool) -> Any:
+def _copy_ignore(keep_lock_file: bool, exclude: Path) -> Any:
     def ignore(directory: str, names: list[str]) -> set[str]:
         skipped = {".terraform", ".git"}
         if not keep_lock_file:
@@ -333,7 +339,10 @@ def _copy_ignore(keep_lock_file: bool) -> Any:
         return {
             name
             for name in names
-            if name in skipped or name.endswith((".tfstate", ".tfstate.backup", ".tfplan"))
+            if name in skipped
+            or name.endswith((".tfstate", ".tfstate.backup", ".tfplan"))
+            # The working copy itself, when the temporary directory lies inside the source.
+            or Path(directory, name) == exclude
         }
 
     return ignore
@@ -362,7 +371,9 @@ class Terraform:
         self.retries = retries
         self.root = Path(tempfile.mkdtemp(prefix="batchform-", dir=work_root))
         self.workdir = self.root / "stack"
-        shutil.copytree(self.source_dir, self.workdir, ignore=_copy_ignore(keep_lock_file))
+        shutil.copytree(
+            self.source_dir, self.workdir, ignore=_copy_ignore(keep_lock_file, self.root)
+        )
         self.data_dir = self.root / "data"
         self.env = _clean_environment(env)
         self.env["TF_DATA_DIR"] = str(self.data_dir)
@@ -665,14 +676,11 @@ def run_lifecycle(
     if provider not in ("auto", "offline", "registry"):
         raise UsageError(f"provider {provider!r}: expected auto, offline or registry")
     report = LifecycleReport(Path(stack_dir))
-    registry_env = (
-        {} if "TF_REGISTRY_CLIENT_TIMEOUT" in os.environ else {"TF_REGISTRY_CLIENT_TIMEOUT": "10"}
-    )
     tf = Terraform(
         stack_dir,
         binary=binary,
         timeout=timeout,
-        env=registry_env,
+        env=_registry_env(),
         # Offline runs ignore the user's CLI config: no mirror, credentials or cache is consulted.
         cli_config="disable_checkpoint = true\n" if provider == "offline" else None,
         keep_lock_file=provider != "offline",
@@ -722,7 +730,7 @@ def _init_provider(tf: Terraform, provider: ProviderMode) -> tuple[str, str]:
         try:
             tf.init(timeout=PROBE_TIMEOUT if provider == "auto" else None)
         except TerraformError as error:
-            if provider == "registry":
+            if provider == "registry" or not PROVIDER_INSTALL_ERROR.search(error.output):
                 raise
             reason = f"real provider not installable: {_first_error(error.output)}"
         else:
@@ -752,10 +760,49 @@ def install_offline_provider(plugin_dir: Path) -> str:
     return str(install(plugin_dir))
 
 
+_PROBE_CONFIG = f"""\
+terraform {{
+  required_providers {{
+    aws = {{
+      source = "{AWS_PROVIDER}"
+    }}
+  }}
+}}
+"""
+
+
+@functools.lru_cache(maxsize=4)
+def registry_provider_unavailable(binary: str | None = None) -> str | None:
+    """Say why `terraform init` cannot install the real hashicorp/aws here, or None if it can."""
+    with tempfile.TemporaryDirectory(prefix="batchform-probe-") as probe:
+        Path(probe, "main.tf").write_text(_PROBE_CONFIG)
+        with Terraform(
+            probe, binary=binary, timeout=PROBE_TIMEOUT, retries=0, env=_registry_env()
+        ) as tf:
+            try:
+                tf.init()
+            except TerraformError as error:
+                return _first_error(error.output)
+    return None
+
+
+def _registry_env() -> dict[str, str]:
+    # Terraform's registry client waits 10 s per request by default; keep probes short.
+    return {} if "TF_REGISTRY_CLIENT_TIMEOUT" in os.environ else {"TF_REGISTRY_CLIENT_TIMEOUT": "5"}
+
+
 def _first_error(output: str) -> str:
-    for line in output.splitlines():
-        if line.strip().startswith("Error:"):
-            return line.strip()[len("Error:") :].strip()
+    """Terraform's first error as one line: its summary, then the first lines of its detail."""
+    lines = [line.strip(" │╷╵") for line in output.splitlines()]
+    for index, line in enumerate(lines):
+        if line.startswith("Error:"):
+            detail = " ".join(
+                part
+                for part in lines[index + 1 : index + 8]
+                if part and not part.startswith("Error:")
+            )
+            text = f"{line[len('Error:') :].strip()}: {detail}" if detail else line[6:].strip()
+            return text if len(text) <= 300 else text[:297] + "..."
     return output.strip().splitlines()[-1] if output.strip() else "no output"
 
 

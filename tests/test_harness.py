@@ -1,0 +1,541 @@
+"""Tests for batchform.harness: argument building by table, then real terraform runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from batchform.errors import (
+    DestroyFailedError,
+    IdempotencyError,
+    TerraformError,
+    TerraformNotFoundError,
+    UsageError,
+)
+from batchform.harness import (
+    Plan,
+    Terraform,
+    build_args,
+    find_terraform,
+    registry_provider_unavailable,
+    run_lifecycle,
+)
+
+ARGS_TESTS: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("init", {}, ["init", "-input=false", "-no-color"]),
+    (
+        "init",
+        {"plugin_dir": Path("/p"), "backend": False, "upgrade": True},
+        ["init", "-input=false", "-no-color", "-plugin-dir=/p", "-backend=false", "-upgrade"],
+    ),
+    ("init", {"upgrade": False, "plugin_dir": None}, ["init", "-input=false", "-no-color"]),
+    ("validate", {}, ["validate", "-no-color", "-json"]),
+    ("plan", {}, ["plan", "-input=false", "-no-color"]),
+    (
+        "plan",
+        {"out": "p.tfplan", "detailed_exitcode": True, "refresh": False},
+        [
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-out=p.tfplan",
+            "-detailed-exitcode",
+            "-refresh=false",
+        ],
+    ),
+    (
+        "plan",
+        {
+            "vars": {"name": "x", "count": 2, "tags": {"a": "b"}, "on": True},
+            "var_files": ["a.tfvars"],
+        },
+        [
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-var=name=x",
+            "-var=count=2",
+            '-var=tags={"a": "b"}',
+            "-var=on=true",
+            "-var-file=a.tfvars",
+        ],
+    ),
+    ("plan", {"destroy": True}, ["plan", "-input=false", "-no-color", "-destroy"]),
+    ("show", {"path": Path("/t/p.tfplan")}, ["show", "-no-color", "-json", "/t/p.tfplan"]),
+    ("show", {}, ["show", "-no-color", "-json"]),
+    (
+        "apply",
+        {"plan_file": "p.tfplan", "parallelism": 4},
+        ["apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=4", "p.tfplan"],
+    ),
+    ("output", {}, ["output", "-no-color", "-json"]),
+    ("output", {"name": "arn"}, ["output", "-no-color", "-json", "arn"]),
+    (
+        "destroy",
+        {"vars": {"n": "1"}},
+        ["destroy", "-input=false", "-no-color", "-auto-approve", "-var=n=1"],
+    ),
+    ("state list", {}, ["state", "list"]),
+    ("state list", {"addresses": ["a.b", "c.d"]}, ["state", "list", "a.b", "c.d"]),
+    ("fmt", {"recursive": True}, ["fmt", "-no-color", "-check", "-diff", "-recursive"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    ARGS_TESTS,
+    ids=[f"{c}-{'-'.join(o) or 'bare'}" for c, o, _ in ARGS_TESTS],
+)
+def test_build_args(command: str, options: dict[str, Any], expected: list[str]) -> None:
+    assert build_args(command, **options) == expected
+
+
+def test_build_args_rejects_unknown_command_and_option() -> None:
+    with pytest.raises(UsageError, match="'taint' is not supported"):
+        build_args("taint")
+    with pytest.raises(UsageError, match=r"terraform plan: unknown option 'outfile'.*'out'"):
+        build_args("plan", outfile="x")
+
+
+# -- real terraform on configurations that need no provider download ----------------------------
+
+MAIN = """\
+variable "name" {
+  type    = string
+  default = "first"
+}
+
+resource "terraform_data" "this" {
+  input = var.name
+}
+
+resource "terraform_data" "replaced" {
+  triggers_replace = var.name
+}
+
+output "name" {
+  value = terraform_data.this.output
+}
+
+output "id" {
+  value = terraform_data.this.id
+}
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write an inline file tree under `root` and return `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def listing(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "stack", {"main.tf": MAIN})
+
+
+@pytest.mark.lifecycle
+def test_init_validate_plan_apply_output_destroy(stack: Path) -> None:
+    with Terraform(stack) as tf:
+        tf.init()
+        assert tf.validate().valid
+        plan = tf.plan()
+        assert plan.actions() == {
+            "terraform_data.replaced": "create",
+            "terraform_data.this": "create",
+        }
+        assert plan.changed() == ["terraform_data.replaced", "terraform_data.this"]
+        assert plan.summary() == "2 to add, 0 to change, 0 to destroy"
+        assert plan["terraform_data.this"].after == {"input": "first", "triggers_replace": None}
+        assert plan.output_changes == {"id": ("create",), "name": ("create",)}
+        tf.apply(plan)
+        tf.check_idempotent()
+        outputs = tf.output()
+        assert outputs["name"] == "first"
+        assert len(outputs["id"]) == 36
+        assert tf.state_list() == ["terraform_data.replaced", "terraform_data.this"]
+        assert tf.state_show()["values"]["root_module"]["resources"][0]["type"] == "terraform_data"
+        tf.destroy()
+        assert tf.state_list() == []
+        root = tf.root
+    assert not root.exists()
+
+
+@pytest.mark.lifecycle
+def test_plan_reports_replacement_and_update_in_place(stack: Path) -> None:
+    text = MAIN.replace(
+        'resource "terraform_data" "replaced" {\n',
+        """\
+resource "terraform_data" "replaced" {
+  lifecycle {
+    create_before_destroy = true
+  }
+""",
+    )
+    write_tree(stack, {"main.tf": text})
+    with Terraform(stack) as tf:
+        tf.init()
+        with tf.applied_plan():
+            plan = tf.plan(vars={"name": "second"})
+            replaced = plan["terraform_data.replaced"]
+            assert (replaced.action, replaced.create_before_destroy) == ("replace", True)
+            assert replaced.replace_paths == (["triggers_replace"],)
+            assert plan["terraform_data.this"].action == "update"
+            assert plan.summary() == "1 to add, 1 to change, 1 to destroy"
+            tf.apply(plan)
+            assert tf.output()["name"] == "second"
+        assert tf.state_list() == []
+
+
+def test_plan_from_json_without_changes() -> None:
+    plan = Plan.from_json({"format_version": "1.2"})
+    assert (plan.actions(), plan.changed(), "x" in plan) == ({}, [], False)
+
+
+def test_source_dir_is_left_clean(stack: Path) -> None:
+    before = listing(stack)
+    report = run_lifecycle(stack)
+    assert report.ok, report.render()
+    assert listing(stack) == before
+    assert not (stack / ".terraform").exists()
+
+
+def test_lifecycle_report_steps_and_provider(stack: Path) -> None:
+    report = run_lifecycle(stack, provider="auto")
+    assert [(s.name, s.status) for s in report.steps] == [
+        (name, "passed")
+        for name in ("fmt", "init", "validate", "plan", "apply", "idempotency", "output", "destroy")
+    ]
+    assert all(s.seconds > 0 for s in report.steps)
+    assert report.provider == "builtin"
+    assert report.outputs["name"] == "first"
+    assert report.plan is not None and report.plan.changed()
+    assert report.kept is None
+    assert "passed in" in report.render()
+    assert report.to_dict()["steps"][0]["name"] == "fmt"
+
+
+def test_keep_skips_destroy_and_keeps_state(stack: Path) -> None:
+    report = run_lifecycle(stack, keep=True)
+    try:
+        assert report.ok
+        assert report.steps[-1].status == "skipped"
+        assert report.kept is not None
+        assert (report.kept / "stack" / "terraform.tfstate").is_file()
+        assert f"kept in {report.kept}" in report.render()
+    finally:
+        shutil.rmtree(report.kept or "/nonexistent", ignore_errors=True)
+
+
+def test_validate_error_carries_command_exit_code_and_diagnostic(stack: Path) -> None:
+    write_tree(stack, {"main.tf": MAIN.replace("input = var.name", "inputs = var.name")})
+    with Terraform(stack) as tf:
+        tf.init()
+        with pytest.raises(TerraformError) as caught:
+            tf.validate()
+    error = caught.value
+    assert error.command[1:] == ["validate", "-no-color", "-json"]
+    assert error.returncode == 1
+    assert 'An argument named "inputs" is not expected here.' in error.output
+    assert "on main.tf line 7:" in error.output
+    assert "exited 1" in str(error)
+
+
+def test_lifecycle_stops_at_validate_with_terraform_diagnostic(stack: Path) -> None:
+    write_tree(stack, {"main.tf": MAIN.replace("input = var.name", "inputs = var.name")})
+    report = run_lifecycle(stack)
+    assert not report.ok
+    assert report.failed is not None and report.failed.name == "validate"
+    assert 'An argument named "inputs" is not expected here.' in report.failed.detail
+    assert [s.status for s in report.steps][3:] == ["skipped"] * 5
+    assert "failed at validate" in report.render()
+
+
+def test_config_error_at_init_is_not_mistaken_for_a_missing_provider(stack: Path) -> None:
+    write_tree(stack, {"main.tf": MAIN + 'resource "terraform_data" "this" {\n}\n'})
+    report = run_lifecycle(stack, provider="auto")
+    assert report.failed is not None and report.failed.name == "init"
+    assert 'Duplicate resource "terraform_data" configuration' in report.failed.detail
+    assert "offline" not in report.failed.detail
+
+
+def test_fmt_check_names_the_unformatted_file(stack: Path) -> None:
+    write_tree(stack, {"extra.tf": 'output "x" {\nvalue = 1\n}\n'})
+    with Terraform(stack) as tf, pytest.raises(TerraformError) as caught:
+        tf.fmt_check()
+    assert caught.value.returncode == 3
+    assert "extra.tf" in caught.value.output
+
+
+@pytest.mark.lifecycle
+def test_idempotency_failure_lists_changed_addresses(stack: Path) -> None:
+    write_tree(
+        stack,
+        {"drift.tf": 'resource "terraform_data" "drift" {\n  triggers_replace = timestamp()\n}\n'},
+    )
+    with Terraform(stack) as tf:
+        tf.init()
+        with tf.applied_plan(), pytest.raises(IdempotencyError) as caught:
+            tf.check_idempotent()
+    assert caught.value.changed == {"terraform_data.drift": "replace"}
+    assert "terraform_data.drift: replace" in str(caught.value)
+
+
+def test_lifecycle_destroys_after_failed_idempotency(stack: Path) -> None:
+    write_tree(
+        stack,
+        {"drift.tf": 'resource "terraform_data" "drift" {\n  triggers_replace = timestamp()\n}\n'},
+    )
+    report = run_lifecycle(stack)
+    statuses = {s.name: s.status for s in report.steps}
+    assert statuses["idempotency"] == "failed"
+    assert statuses["output"] == "skipped"
+    assert statuses["destroy"] == "passed"
+    assert report.kept is None
+
+
+FAILING_APPLY = """\
+resource "terraform_data" "broken" {
+  depends_on = [terraform_data.this]
+  provisioner "local-exec" {
+    command = "echo no capacity >&2; exit 7"
+  }
+}
+"""
+
+
+@pytest.mark.lifecycle
+def test_destroy_runs_after_failed_apply(stack: Path) -> None:
+    write_tree(stack, {"broken.tf": FAILING_APPLY})
+    report = run_lifecycle(stack)
+    statuses = {s.name: s.status for s in report.steps}
+    assert (statuses["apply"], statuses["destroy"]) == ("failed", "passed")
+    assert report.failed is not None and "no capacity" in report.failed.detail
+
+
+DESTROY_FAILS = """\
+resource "terraform_data" "sticky" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo still in use >&2; exit 1"
+  }
+}
+"""
+
+
+@pytest.mark.lifecycle
+def test_failed_destroy_keeps_state_and_says_where(stack: Path) -> None:
+    write_tree(stack, {"sticky.tf": DESTROY_FAILS})
+    tf = Terraform(stack)
+    try:
+        tf.init()
+        with pytest.raises(DestroyFailedError) as caught, tf.applied_plan():
+            pass
+        kept = tf.close()
+        assert kept == tf.root == caught.value.kept
+        assert "still in use" in caught.value.output
+        assert f"state kept in {kept / 'stack'}" in str(caught.value)
+        assert '"name": "sticky"' in (kept / "stack" / "terraform.tfstate").read_text()
+    finally:
+        shutil.rmtree(tf.root, ignore_errors=True)
+
+
+def test_lifecycle_reports_kept_state_on_failed_destroy(stack: Path) -> None:
+    write_tree(stack, {"sticky.tf": DESTROY_FAILS})
+    report = run_lifecycle(stack)
+    try:
+        assert report.failed is not None and report.failed.name == "destroy"
+        assert report.kept is not None and (report.kept / "stack" / "terraform.tfstate").is_file()
+    finally:
+        shutil.rmtree(report.kept or "/nonexistent", ignore_errors=True)
+
+
+def test_timeout_stops_terraform_and_its_children(stack: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "still-running"
+    write_tree(
+        stack,
+        {
+            "slow.tf": 'resource "terraform_data" "slow" {\n  provisioner "local-exec" {\n'
+            f'    command = "sleep 3; touch {marker}"\n  }}\n}}\n'
+        },
+    )
+    with Terraform(stack, timeout=20) as tf:
+        tf.init()
+        tf.plan()
+        tf.timeout = 0.5
+        started = time.monotonic()
+        with pytest.raises(TerraformError) as caught:
+            tf.apply()
+        assert time.monotonic() - started < 8
+    assert caught.value.returncode is None
+    assert "timed out" in str(caught.value)
+    assert "apply" in caught.value.command
+    time.sleep(3.5)
+    assert not marker.exists()
+
+
+def test_environment_is_private_and_quiet(stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TF_LOG", "TRACE")
+    monkeypatch.setenv("TF_LOG_PATH", "/tmp/should-not-be-written")
+    monkeypatch.setenv("TF_CLI_ARGS_plan", "-destroy")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(stack / "missing.tfrc"))
+    with Terraform(stack) as tf, Terraform(stack) as other:
+        assert not any(key.startswith(("TF_LOG", "TF_CLI_ARGS")) for key in tf.env)
+        assert tf.env["TF_DATA_DIR"] != other.env["TF_DATA_DIR"]
+        assert Path(tf.env["TF_CLI_CONFIG_FILE"]).is_file()
+        output = tf.init()
+        assert "[TRACE]" not in output
+        assert "CLI configuration" not in output
+        assert tf.plan().summary() == "2 to add, 0 to change, 0 to destroy"
+        assert not (tf.workdir / ".terraform").exists()
+        assert not (stack / ".terraform").exists()
+    assert not Path("/tmp/should-not-be-written").exists()
+
+
+# -- the subprocess choke point, with a scripted binary -----------------------------------------
+
+
+def fake_terraform(tmp_path: Path, script: str, name: str = "terraform") -> Path:
+    path = tmp_path / "bin" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+def test_retries_known_transient_errors(stack: Path, tmp_path: Path) -> None:
+    counter = tmp_path / "count"
+    binary = fake_terraform(
+        tmp_path,
+        f"""\
+echo x >> {counter}
+if [ $(wc -l < {counter}) -lt 2 ]; then
+  echo 'Error: Failed to install provider' >&2
+  echo 'net/http: TLS handshake timeout' >&2
+  exit 1
+fi
+echo ok""",
+    )
+    with Terraform(stack, binary=str(binary)) as tf:
+        assert "ok" in tf.init()
+    assert counter.read_text().count("x") == 2
+
+
+def test_does_not_retry_other_errors(stack: Path, tmp_path: Path) -> None:
+    counter = tmp_path / "count"
+    binary = fake_terraform(
+        tmp_path, f"echo x >> {counter}; echo 'dial tcp: lookup registry: no such host' >&2; exit 1"
+    )
+    with Terraform(stack, binary=str(binary)) as tf, pytest.raises(TerraformError) as caught:
+        tf.init()
+    assert counter.read_text().count("x") == 1
+    assert caught.value.returncode == 1
+    assert "no such host" in caught.value.output
+
+
+def test_find_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tofu = fake_terraform(tmp_path, "exit 0", name="tofu")
+    monkeypatch.delenv("TERRAFORM", raising=False)
+    monkeypatch.setenv("PATH", str(tofu.parent))
+    assert find_terraform() == str(tofu)
+    monkeypatch.setenv("TERRAFORM", str(tmp_path / "nowhere" / "terraform"))
+    with pytest.raises(TerraformNotFoundError, match="set TERRAFORM"):
+        find_terraform()
+    monkeypatch.setenv("TERRAFORM", str(tofu))
+    assert find_terraform() == str(tofu)
+
+
+def test_missing_source_dir_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not a directory"):
+        Terraform(tmp_path / "absent")
+
+
+# -- the hashicorp/aws provider -------------------------------------------------------------------
+
+AWS_STACK = """\
+terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+data "aws_partition" "current" {}
+
+output "partition" {
+  value = data.aws_partition.current.partition
+}
+"""
+
+
+@pytest.mark.registry
+def test_registry_provider_lifecycle(tmp_path: Path) -> None:
+    reason = registry_provider_unavailable()
+    if reason:
+        pytest.skip(f"real hashicorp/aws provider cannot be installed: {reason}")
+    report = run_lifecycle(
+        write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="registry"
+    )
+    assert report.provider == "registry"
+    assert report.ok, report.render()
+
+
+def test_auto_falls_back_to_offline_provider(tmp_path: Path) -> None:
+    pytest.importorskip("batchform.provider")
+    if not registry_provider_unavailable():
+        pytest.skip("the real provider is installable here; auto would use it")
+    report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="auto")
+    assert report.provider == "offline"
+    assert "real provider not installable" in report.provider_note
+    assert report.ok, report.render()
+    assert report.outputs["partition"] == "aws"
+
+
+def test_registry_mode_fails_at_init_when_provider_cannot_be_installed(tmp_path: Path) -> None:
+    if not registry_provider_unavailable():
+        pytest.skip("the real provider is installable here")
+    started = time.monotonic()
+    report = run_lifecycle(
+        write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="registry"
+    )
+    assert time.monotonic() - started < 30
+    assert report.failed is not None and report.failed.name == "init"
+    assert "hashicorp/aws" in report.failed.detail
+
+
+def test_unknown_provider_mode(stack: Path) -> None:
+    with pytest.raises(UsageError, match="expected auto, offline or registry"):
+        run_lifecycle(stack, provider="cloud")  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_working_copies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Working copies go under this test's tmp_path, so a leak shows up in one place.
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "work"))
+    (tmp_path / "work").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+
+
+def test_working_copies_are_removed(stack: Path, tmp_path: Path) -> None:
+    run_lifecycle(stack)
+    assert os.listdir(tmp_path / "work") == []
