@@ -1,0 +1,135 @@
+"""Parse cache: syntax trees stored as JSON, keyed by a hash of the file's content."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from batchform.lint import syntax
+
+# Bump when the syntax tree classes or the parser's output change.
+FORMAT = "1"
+CACHE_ENV = "BATCHFORM_CACHE_DIR"
+NO_CACHE_ENV = "BATCHFORM_NO_CACHE"
+
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        syntax.Literal,
+        syntax.Template,
+        syntax.TupleExpr,
+        syntax.ObjectExpr,
+        syntax.Step,
+        syntax.Traversal,
+        syntax.Call,
+        syntax.Operation,
+        syntax.Conditional,
+        syntax.ForExpr,
+        syntax.Attribute,
+        syntax.Block,
+        syntax.SourceFile,
+    )
+}
+_LIST_FIELDS = {"blocks", "ignores"}
+
+
+def default_cache_dir() -> Path | None:
+    """`$BATCHFORM_CACHE_DIR`, else `$XDG_CACHE_HOME/batchform`, else `~/.cache/batchform`;
+    None when `BATCHFORM_NO_CACHE` is set or `BATCHFORM_CACHE_DIR` is empty."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "batchform"
+
+
+class ParseCache:
+    """Stores one JSON file per distinct file content under `<dir>/parse-<FORMAT>/`."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory / f"parse-{FORMAT}" if directory is not None else None
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, text: str, path: str) -> syntax.SourceFile | None:
+        """The cached tree for this content, re-labelled with `path`, or None."""
+        if self.directory is None:
+            return None
+        entry = self.directory / f"{_digest(text)}.json"
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            source = decode(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        if not isinstance(source, syntax.SourceFile):
+            self.misses += 1
+            return None
+        self.hits += 1
+        source.path = path
+        for block in source.blocks:
+            _relabel(block, path)
+        return source
+
+    def put(self, text: str, source: syntax.SourceFile) -> None:
+        """Store a freshly parsed tree; a cache that cannot be written is skipped silently."""
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(encode(source), stream, separators=(",", ":"))
+            os.replace(temporary, self.directory / f"{_digest(text)}.json")
+        except OSError:
+            return
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _relabel(block: syntax.Block, path: str) -> None:
+    block.file = path
+    for child in block.blocks:
+        _relabel(child, path)
+
+
+def encode(value: Any) -> Any:
+    """A syntax tree as JSON-ready data; classes are tagged by name under `_`."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {"_": type(value).__name__}
+        for item in dataclasses.fields(value):
+            if item.name == "file" or item.name == "path":
+                continue
+            data[item.name] = encode(getattr(value, item.name))
+        return data
+    if isinstance(value, (list, tuple)):
+        return [encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"~": {key: encode(item) for key, item in value.items()}}
+    return value
+
+
+def decode(data: Any) -> Any:
+    """The inverse of `encode`."""
+    if isinstance(data, list):
+        return tuple(decode(item) for item in data)
+    if isinstance(data, dict):
+        if "~" in data:
+            return {key: decode(item) for key, item in data["~"].items()}
+        cls = _CLASSES[data["_"]]
+        kwargs = {key: decode(item) for key, item in data.items() if key != "_"}
+        for name in _LIST_FIELDS & kwargs.keys():
+            kwargs[name] = list(kwargs[name])
+        if cls is syntax.SourceFile:
+            kwargs["path"] = ""
+        return cls(**kwargs)
+    return data

@@ -1,0 +1,96 @@
+"""Find the .tf files under each path and parse them, through the content-hash parse cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from batchform.errors import UsageError
+from batchform.lint.cache import ParseCache
+from batchform.lint.syntax import SourceFile
+
+# Directories that hold downloaded or generated copies, never the code under review.
+_SKIPPED_DIRS = {".terraform", ".git", "node_modules", "__pycache__"}
+
+
+@dataclass
+class LoadedTree:
+    """Every parsed file, grouped by the directory (Terraform module) it belongs to."""
+
+    modules: dict[Path, list[SourceFile]] = field(default_factory=dict)
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+    def files(self) -> list[SourceFile]:
+        """All files, in a stable order."""
+        return [source for directory in sorted(self.modules) for source in self.modules[directory]]
+
+
+def find_tf_files(paths: list[Path]) -> list[Path]:
+    """The .tf files under each path (a file is taken as given), sorted, without duplicates."""
+    found: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        if path.is_file():
+            if path.suffix != ".tf":
+                raise UsageError(f"{path}: not a .tf file; give a directory or a .tf file")
+            found.add(path.resolve())
+            continue
+        for candidate in path.rglob("*.tf"):
+            relative = candidate.relative_to(path).parts[:-1]
+            if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative):
+                continue
+            if candidate.is_file():
+                found.add(candidate.resolve())
+    return sorted(found)
+
+
+def load_tree(paths: list[Path], cache: ParseCache, *, display_root: Path | None = None) -> LoadedTree:
+    """Parse every .tf file under `paths`; file names are shown relative to `display_root`."""
+    from batchform.lint.parser import parse_text
+
+    tree = LoadedTree()
+    for file_path in find_tf_files(paths):
+        display = _display(file_path, display_root)
+        text = read_text(file_path, display)
+        source = cache.get(text, display)
+        if source is None:
+            source = parse_text(text, display)
+            cache.put(text, source)
+        tree.modules.setdefault(file_path.parent, []).append(source)
+    tree.cache_hits = cache.hits
+    tree.cache_misses = cache.misses
+    return tree
+
+
+def load_module_dir(directory: Path, cache: ParseCache, display_root: Path | None) -> list[SourceFile]:
+    """Parse the .tf files directly inside one module directory (not its subdirectories)."""
+    from batchform.lint.parser import parse_text
+
+    sources = []
+    for file_path in sorted(directory.glob("*.tf")):
+        display = _display(file_path.resolve(), display_root)
+        text = read_text(file_path, display)
+        source = cache.get(text, display)
+        if source is None:
+            source = parse_text(text, display)
+            cache.put(text, source)
+        sources.append(source)
+    return sources
+
+
+def read_text(path: Path, display: str) -> str:
+    """A file's text as UTF-8 (a BOM is dropped); unreadable files are a usage error."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{display}: cannot read: {error}") from None
+
+
+def _display(path: Path, root: Path | None) -> str:
+    base = (root or Path.cwd()).resolve()
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,193 @@
+"""The Terraform syntax tree the linter works on: blocks, attributes and expressions with lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A number, string without interpolation, bool or null."""
+
+    value: str | int | float | bool | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Template:
+    """A quoted string or heredoc: literal text and `${...}` parts; `directive` marks `%{...}`."""
+
+    parts: tuple[Union[str, "Expr"], ...]
+    line: int
+    heredoc: bool = False
+    directive: bool = False
+
+
+@dataclass(frozen=True)
+class TupleExpr:
+    """`[a, b, ...]`."""
+
+    items: tuple["Expr", ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ObjectExpr:
+    """`{ key = value, ... }`; a bare identifier key is stored as a string Literal."""
+
+    items: tuple[tuple["Expr", "Expr"], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One traversal step: `.name` (kind "attr"), `[expr]` (kind "index"), or a splat `[*]`."""
+
+    kind: str
+    name: str = ""
+    index: "Expr | None" = None
+
+
+@dataclass(frozen=True)
+class Traversal:
+    """A reference such as `var.x`, `aws_iam_role.this.arn`, `local.m["k"][0]`, `x[*].id`."""
+
+    root: str
+    steps: tuple[Step, ...]
+    line: int
+    source: "Expr | None" = None
+
+    def dotted(self) -> str:
+        """The reference as written, with indexes rendered only when literal."""
+        text = self.root
+        for step in self.steps:
+            if step.kind == "attr":
+                text += f".{step.name}"
+            elif step.kind == "splat":
+                text += "[*]"
+            elif isinstance(step.index, Literal):
+                text += f"[{step.index.value!r}]".replace("'", '"')
+            else:
+                text += "[?]"
+        return text
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call; `expand` is True for `f(list...)`."""
+
+    name: str
+    args: tuple["Expr", ...]
+    line: int
+    expand: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A unary (`-x`, `!x`) or binary operation."""
+
+    op: str
+    operands: tuple["Expr", ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """`cond ? a : b`."""
+
+    condition: "Expr"
+    if_true: "Expr"
+    if_false: "Expr"
+    line: int
+
+
+@dataclass(frozen=True)
+class ForExpr:
+    """`[for k, v in coll : value if cond]` or `{for k, v in coll : key => value}`."""
+
+    key_var: str | None
+    value_var: str
+    collection: "Expr"
+    key: "Expr | None"
+    value: "Expr"
+    condition: "Expr | None"
+    grouping: bool
+    line: int
+
+
+Expr = Union[Literal, Template, TupleExpr, ObjectExpr, Traversal, Call, Operation, Conditional, ForExpr]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """`name = expr` inside a body."""
+
+    name: str
+    expr: Expr
+    line: int
+
+
+@dataclass
+class Block:
+    """`type "label" ... { body }` with the lines it spans."""
+
+    type: str
+    labels: tuple[str, ...]
+    attributes: dict[str, Attribute]
+    blocks: list["Block"]
+    line: int
+    end_line: int
+    file: str = ""
+
+    def blocks_of(self, block_type: str) -> list["Block"]:
+        """The nested blocks of one type, in order."""
+        return [block for block in self.blocks if block.type == block_type]
+
+    def first(self, block_type: str) -> "Block | None":
+        """The first nested block of one type, if any."""
+        found = self.blocks_of(block_type)
+        return found[0] if found else None
+
+
+@dataclass
+class SourceFile:
+    """One parsed .tf file: its top-level blocks and its `# batchform:ignore` comments."""
+
+    path: str
+    blocks: list[Block]
+    ignores: list[tuple[int, str]] = field(default_factory=list)
+
+
+def walk(expr: Expr) -> list[Expr]:
+    """Every expression inside `expr`, itself included, depth first."""
+    found: list[Expr] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children(current))
+    return found
+
+
+def children(expr: Expr) -> list[Expr]:
+    """The direct sub-expressions of one expression."""
+    if isinstance(expr, Template):
+        return [part for part in expr.parts if not isinstance(part, str)]
+    if isinstance(expr, TupleExpr):
+        return list(expr.items)
+    if isinstance(expr, ObjectExpr):
+        return [item for pair in expr.items for item in pair]
+    if isinstance(expr, Traversal):
+        nested = [step.index for step in expr.steps if step.index is not None]
+        return nested + ([expr.source] if expr.source is not None else [])
+    if isinstance(expr, Call):
+        return list(expr.args)
+    if isinstance(expr, Operation):
+        return list(expr.operands)
+    if isinstance(expr, Conditional):
+        return [expr.condition, expr.if_true, expr.if_false]
+    if isinstance(expr, ForExpr):
+        parts = [expr.collection, expr.value]
+        return parts + [part for part in (expr.key, expr.condition) if part is not None]
+    return []
