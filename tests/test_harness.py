@@ -369,7 +369,7 @@ def test_timeout_stops_terraform_and_its_children(stack: Path, tmp_path: Path) -
         stack,
         {
             "slow.tf": 'resource "terraform_data" "slow" {\n  provisioner "local-exec" {\n'
-            f'    command = "sleep 3; touch {marker}"\n  }}\n}}\n'
+            f'    command = "sleep 1.5; touch {marker}"\n  }}\n}}\n'
         },
     )
     with Terraform(stack, timeout=20) as tf:
@@ -383,7 +383,7 @@ def test_timeout_stops_terraform_and_its_children(stack: Path, tmp_path: Path) -
     assert caught.value.returncode is None
     assert "timed out" in str(caught.value)
     assert "apply" in caught.value.command
-    time.sleep(3.5)
+    time.sleep(2)
     assert not marker.exists()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, cast
 
 import typer
 
@@ -90,6 +90,50 @@ def generate(
         return
     result = generate_stack(spec, out, force=force)
     typer.echo(result.summary())
+
+
+@app.command()
+def test(
+    stack: Annotated[
+        Path,
+        typer.Argument(help="Stack directory to run through the lifecycle.", file_okay=False),
+    ],
+    *,
+    provider: Annotated[
+        str,
+        typer.Option(
+            "--provider",
+            help="auto: the real hashicorp/aws if terraform init can install it, else the offline "
+            "one; offline; or registry (the real one only).",
+        ),
+    ] = "auto",
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Skip destroy and keep the working copy with its state."),
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Report format: text or json.")
+    ] = "text",
+) -> None:
+    """Run STACK through fmt check, init, validate, plan, apply, a second plan that must be
+    empty, output and destroy, on a private copy; exit non-zero at the first failing step."""
+    from batchform.errors import LifecycleError, UsageError
+    from batchform.harness import ProviderMode, run_lifecycle
+
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format {output_format!r}: expected text or json")
+    if provider not in ("auto", "offline", "registry"):
+        raise UsageError(f"--provider {provider!r}: expected auto, offline or registry")
+    report = run_lifecycle(stack, cast(ProviderMode, provider), keep)
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        typer.echo(report.render())
+    failed = report.failed
+    if failed is not None:
+        raise LifecycleError(f"{stack}: failed at {failed.name}")
 
 
 def main() -> None:

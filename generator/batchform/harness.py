@@ -651,7 +651,10 @@ class LifecycleReport:
 
     def render(self) -> str:
         """The human report: provider, one line per step, then the failing step's diagnostic."""
-        lines = [f"{self.stack_dir}: provider {self.provider} ({self.provider_note})"]
+        provider = (
+            f"{self.provider} ({self.provider_note})" if self.provider_note else self.provider
+        )
+        lines = [f"{self.stack_dir}: provider {provider}"]
         lines += [f"  {s.name:<12} {s.status:<8} {s.seconds:6.2f} s" for s in self.steps]
         failed = self.failed
         verdict = f"failed at {failed.name}" if failed else "passed"
