@@ -1,0 +1,181 @@
+"""HCL text: the one place user strings become HCL literals, and the layout `terraform fmt` uses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Bare keys that HCL would read as something other than a string.
+_KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "endfor", "endif"})
+_SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# A template sequence opener becomes a literal by doubling its first character.
+_TEMPLATE_OPENER = re.compile(r"([$%])\{")
+
+
+def quote(value: str) -> str:
+    """Return value as a quoted HCL string literal that reads back as exactly value."""
+    out = []
+    for char in value:
+        escaped = _SIMPLE_ESCAPES.get(char)
+        if escaped is not None:
+            out.append(escaped)
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(char)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return '"' + _TEMPLATE_OPENER.sub(r"\1\1{", "".join(out)) + '"'
+
+
+_UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\1\{', re.S)
+_UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unquote(literal: str) -> str:
+    """Read a quoted HCL string literal (no interpolation) back to its value."""
+    if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
+        raise ValueError(f"not a quoted HCL string: {literal!r}")
+
+    def replace(match: re.Match[str]) -> str:
+        short, long, simple, opener = match.groups()
+        if opener:
+            return opener + "{"
+        if short or long:
+            return chr(int(short or long, 16))
+        if simple in _UNESCAPES:
+            return _UNESCAPES[simple]
+        raise ValueError(f"unknown escape \\{simple} in {literal!r}")
+
+    return _UNQUOTE.sub(replace, literal[1:-1])
+
+
+def key(name: str) -> str:
+    """An object key: bare when it is a plain identifier, quoted otherwise."""
+    if IDENTIFIER.match(name) and name not in _KEYWORDS:
+        return name
+    return quote(name)
+
+
+def number(value: float | int) -> str:
+    """A number literal: whole numbers without a fraction."""
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def literal(value: object) -> str:
+    """A literal of a string, number, bool or a flat list of them, on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def object_lines(mapping: Mapping[str, object], indent: int) -> str:
+    """A multi-line object constructor sorted by key, `{}` when empty; `align` lines it up."""
+    if not mapping:
+        return "{}"
+    pad = " " * (indent + 2)
+    body = "".join(f"{pad}{key(k)} = {literal(mapping[k])}\n" for k in sorted(mapping))
+    return "{\n" + body + " " * indent + "}"
+
+
+def list_lines(items: Iterable[str], indent: int) -> str:
+    """A multi-line list of already rendered expressions, one per line."""
+    pad = " " * (indent + 2)
+    return "[\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + "]"
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: what `terraform fmt` does to the lines batchform writes
+# --------------------------------------------------------------------------------------------
+
+_LEAD = re.compile(r'^(\s*)([A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*")\s*=(?![=>])\s*(.*)$')
+_OPENERS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
+
+
+def align(text: str) -> str:
+    """Align `=` across consecutive one-line attributes, as `terraform fmt` does.
+
+    fmt aligns a run of lines that each hold a whole `name = value` assignment; a blank line, a
+    comment line, a block header, a closing bracket or an assignment that opens a multi-line
+    value ends the run. Widths count characters (grapheme clusters in fmt; batchform keys are
+    single-code-point characters by validation).
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(lead) for lead, _ in run), default=0)
+        out.extend(f"{lead.ljust(width)} = {rest}".rstrip() for lead, rest in run)
+        run.clear()
+
+    for line in lines:
+        match = _LEAD.match(line)
+        if match and _balanced(match.group(3)):
+            indent, name, rest = match.groups()
+            run.append((indent + name, rest))
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def _balanced(expression: str) -> bool:
+    """Whether an attribute's value ends on its own line (fmt's net bracket count is zero)."""
+    # Interpolations open and close inside their string, so only brackets outside strings
+    # decide whether the value continues on the next lines.
+    depth, index, in_string, interp = 0, 0, False, 0
+    while index < len(expression):
+        char = expression[index]
+        pair = expression[index : index + 2]
+        if in_string and not interp:
+            if char == "\\":
+                index += 2
+                continue
+            if pair in ("$$", "%%") and expression[index + 2 : index + 3] == "{":
+                index += 3
+                continue
+            if pair in ("${", "%{"):
+                interp = 1
+                index += 2
+                continue
+            if char == '"':
+                in_string = False
+        elif in_string and interp:
+            if char == "{":
+                interp += 1
+            elif char == "}":
+                interp -= 1
+        elif char == '"':
+            in_string = True
+        elif char in _OPENERS:
+            depth += _OPENERS[char]
+        index += 1
+    return depth == 0
+
+
+def tidy(text: str, *, code: bool = True) -> str:
+    """Normalise blank lines: none doubled, none opening or closing a block, one final newline."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1] or (code and out[-1].endswith(("{", "[")))):
+            continue
+        if code and line.lstrip().startswith(("}", "]")) and out and not out[-1]:
+            out.pop()
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"

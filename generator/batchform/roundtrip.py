@@ -1,0 +1,269 @@
+"""Parse generated Terraform back with python-hcl2 and check it says what the spec asked for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import hcl2
+
+from batchform import hcl
+from batchform.errors import RoundTripError
+from batchform.spec import Spec
+
+Parsed = dict[str, Any]
+_REFERENCE = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
+
+
+def parse(path: str, text: str) -> Parsed:
+    """Parse one file; a failure is a batchform bug reported with file and line."""
+    try:
+        return hcl2.loads(text)  # type: ignore[no-any-return]
+    except Exception as error:  # lark raises several unrelated classes
+        line = getattr(error, "line", None)
+        raise RoundTripError(path, f"python-hcl2 cannot parse the generated text: {error}", line)
+
+
+def blocks(parsed: Parsed, kind: str) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Yield (labels, body) of every block of one kind, e.g. every `resource`."""
+    for entry in parsed.get(kind, []):
+        yield from _walk_labels(entry, ())
+
+
+def _walk_labels(
+    node: dict[str, Any], labels: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    for label, body in node.items():
+        name = hcl.unquote(label) if label.startswith('"') else label
+        if isinstance(body, dict) and body.get("__is_block__"):
+            yield (*labels, name), body
+        elif isinstance(body, dict):
+            yield from _walk_labels(body, (*labels, name))
+
+
+def value(raw: Any) -> Any:
+    """A parsed literal as Python: quoted strings unescaped, lists and objects recursively."""
+    if isinstance(raw, str) and raw.startswith('"') and raw.endswith('"') and "${" not in raw:
+        return hcl.unquote(raw)
+    if isinstance(raw, list):
+        return [value(item) for item in raw]
+    if isinstance(raw, dict):
+        return {
+            (hcl.unquote(k) if k.startswith('"') else k): value(v)
+            for k, v in raw.items()
+            if not k.startswith("__")
+        }
+    return raw
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module's interface as parsed back: variables and outputs with their descriptions."""
+
+    variables: dict[str, dict[str, Any]]
+    outputs: dict[str, dict[str, Any]]
+
+
+def module_interface(variables_tf: Parsed, outputs_tf: Parsed) -> Module:
+    """Read a module's variables and outputs from its parsed files."""
+    return Module(
+        variables={labels[0]: body for labels, body in blocks(variables_tf, "variable")},
+        outputs={labels[0]: body for labels, body in blocks(outputs_tf, "output")},
+    )
+
+
+def line_of(text: str, needle: str) -> int | None:
+    """The first line holding needle, for pointing at a problem."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def check_stack(spec: Spec, files: Mapping[str, str]) -> dict[str, Parsed]:
+    """Parse every .tf file and check it against the spec; raise RoundTripError on a mismatch."""
+    parsed = {path: parse(path, text) for path, text in files.items() if path.endswith(".tf")}
+    checker = _Checker(spec, files, parsed)
+    checker.check_interfaces()
+    checker.check_root()
+    checker.check_modules()
+    return parsed
+
+
+class _Checker:
+    def __init__(self, spec: Spec, files: Mapping[str, str], parsed: dict[str, Parsed]) -> None:
+        self.spec = spec
+        self.files = files
+        self.parsed = parsed
+        self.modules = {
+            name: module_interface(
+                parsed[f"modules/{name}/variables.tf"], parsed[f"modules/{name}/outputs.tf"]
+            )
+            for name in ("network", "compute_environment", "job_queue", "job_definition")
+        }
+
+    def fail(self, path: str, message: str, needle: str | None = None) -> None:
+        line = line_of(self.files[path], needle) if needle else None
+        raise RoundTripError(path, message, line)
+
+    def check_interfaces(self) -> None:
+        for name, module in self.modules.items():
+            for variable, body in module.variables.items():
+                if "description" not in body or "type" not in body:
+                    self.fail(
+                        f"modules/{name}/variables.tf",
+                        f"variable {variable!r} lacks a description or a type",
+                        f'variable "{variable}"',
+                    )
+            for output, body in module.outputs.items():
+                if "description" not in body:
+                    self.fail(
+                        f"modules/{name}/outputs.tf",
+                        f"output {output!r} lacks a description",
+                        f'output "{output}"',
+                    )
+
+    def check_root(self) -> None:
+        root = self.parsed["main.tf"]
+        calls = {labels[0]: body for labels, body in blocks(root, "module")}
+        spec = self.spec
+        expected: dict[str, str] = {"network": "network"}
+        expected.update({f"compute_environment_{ce.name}": "compute_environment"
+                         for ce in spec.compute_environments})
+        expected.update({f"job_queue_{q.name}": "job_queue" for q in spec.job_queues})
+        expected.update({f"job_definition_{j.name}": "job_definition"
+                         for j in spec.job_definitions})
+        if set(calls) != set(expected):
+            missing = sorted(set(expected) - set(calls))
+            extra = sorted(set(calls) - set(expected))
+            self.fail("main.tf", f"module calls differ from the spec: missing {missing}, "
+                      f"unexpected {extra}")
+        for call, module in expected.items():
+            self._check_call(call, module, calls[call])
+        for ce in spec.compute_environments:
+            self._expect(calls, f"compute_environment_{ce.name}", {
+                "name": f"{spec.name}-{ce.name}", "type": ce.type, "max_vcpus": ce.max_vcpus})
+            if not ce.is_fargate:
+                self._expect(calls, f"compute_environment_{ce.name}", {
+                    "instance_types": ce.resolved_instance_types,
+                    "min_vcpus": ce.resolved_min_vcpus})
+        for queue in spec.job_queues:
+            call = f"job_queue_{queue.name}"
+            self._expect(calls, call, {"name": f"{spec.name}-{queue.name}",
+                                       "priority": queue.priority})
+            arns = calls[call].get("compute_environment_arns")
+            wanted = [f"${{module.compute_environment_{n}.arn}}"
+                      for n in queue.compute_environments]
+            if arns != wanted:
+                self.fail("main.tf", f"{call}: compute environments {arns} != {wanted}",
+                          f'module "{call}"')
+        for job in spec.job_definitions:
+            call = f"job_definition_{job.name}"
+            self._expect(calls, call, {
+                "name": f"{spec.name}-{job.name}", "image": job.image, "command": job.command,
+                "memory": job.memory, "retry_attempts": job.retry_attempts})
+            body = calls[call]
+            if float(body.get("vcpus", "nan")) != job.vcpus:
+                self.fail("main.tf", f"{call}: vcpus {body.get('vcpus')} != {job.vcpus}",
+                          f'module "{call}"')
+            for field in ("environment", "secrets"):
+                given = getattr(job, field)
+                if value(body.get(field, {})) != given:
+                    self.fail("main.tf", f"{call}: {field} does not read back as the spec's",
+                              f'module "{call}"')
+        provider_tags: dict[str, Any] = {}
+        for _, provider in blocks(root, "provider"):
+            for default_tags in provider.get("default_tags", []):
+                provider_tags = value(default_tags.get("tags", {}))
+        if provider_tags != spec.tags:
+            self.fail("main.tf", "default_tags do not read back as the spec's tags", "provider")
+        self._check_references(root, "main.tf", calls)
+
+    def _expect(self, calls: dict[str, Any], call: str, wanted: Mapping[str, Any]) -> None:
+        body = calls[call]
+        for name, expected in wanted.items():
+            got = value(body.get(name))
+            if got != expected:
+                self.fail("main.tf", f"{call}: {name} reads back as {got!r}, spec says "
+                          f"{expected!r}", f'module "{call}"')
+
+    def _check_call(self, call: str, module: str, body: dict[str, Any]) -> None:
+        source = value(body.get("source"))
+        if source != f"./modules/{module}":
+            self.fail("main.tf", f"{call}: source {source!r} != './modules/{module}'",
+                      f'module "{call}"')
+        interface = self.modules[module]
+        arguments = {k for k in body if not k.startswith("__") and k != "source"}
+        unknown = sorted(arguments - set(interface.variables))
+        if unknown:
+            self.fail("main.tf", f"{call}: passes {unknown}, which modules/{module} does not "
+                      "declare", f'module "{call}"')
+        required = {n for n, v in interface.variables.items() if "default" not in v}
+        missing = sorted(required - arguments)
+        if missing:
+            self.fail("main.tf", f"{call}: does not pass required variables {missing}",
+                      f'module "{call}"')
+
+    def _check_references(self, parsed: Parsed, path: str, calls: dict[str, Any]) -> None:
+        text = self.files[path]
+        for match in _REFERENCE.finditer(text):
+            call, attribute = match.groups()
+            module = self._module_of(call)
+            if call not in calls or module is None:
+                self.fail(path, f"reference to unknown module {call!r}", match.group(0))
+            elif attribute not in self.modules[module].outputs:
+                self.fail(path, f"module.{call}.{attribute}: modules/{module} has no output "
+                          f"{attribute!r}", match.group(0))
+        for output_path in ("outputs.tf",):
+            for match in _REFERENCE.finditer(self.files[output_path]):
+                call, attribute = match.groups()
+                module = self._module_of(call)
+                if module is None or attribute not in self.modules[module].outputs:
+                    self.fail(output_path, f"module.{call}.{attribute} does not exist",
+                              match.group(0))
+
+    @staticmethod
+    def _module_of(call: str) -> str | None:
+        if call == "network":
+            return "network"
+        for module in ("compute_environment", "job_queue", "job_definition"):
+            if call.startswith(module + "_"):
+                return module
+        return None
+
+    def check_modules(self) -> None:
+        self._expect_resource("compute_environment", "aws_batch_compute_environment", "this",
+                              self._check_compute_environment)
+        self._expect_resource("job_queue", "aws_batch_job_queue", "this", None)
+        if self.spec.job_definitions:
+            self._expect_resource("job_definition", "aws_batch_job_definition", "this",
+                                  self._check_job_definition)
+
+    def _expect_resource(self, module: str, kind: str, name: str, check: Any) -> None:
+        path = f"modules/{module}/main.tf"
+        found = {labels: body for labels, body in blocks(self.parsed[path], "resource")}
+        body = found.get((kind, name))
+        if body is None:
+            self.fail(path, f"resource {kind}.{name} is missing")
+        elif check is not None:
+            check(path, body)
+
+    def _check_compute_environment(self, path: str, body: dict[str, Any]) -> None:
+        needle = 'resource "aws_batch_compute_environment"'
+        lifecycle = body.get("lifecycle", [{}])[0]
+        if lifecycle.get("create_before_destroy") is not True:
+            self.fail(path, "the compute environment lacks create_before_destroy", needle)
+        if "name_prefix" not in body or "name" in body:
+            self.fail(path, "the compute environment must use name_prefix", needle)
+        if "${aws_iam_role_policy_attachment.service}" not in body.get("depends_on", []):
+            self.fail(path, "the compute environment must depend on the service role's "
+                      "policy attachment", needle)
+        resources = body.get("compute_resources", [{}])[0]
+        if "desired_vcpus" in resources or "tags" in resources:
+            self.fail(path, "compute_resources must set neither desired_vcpus nor tags", needle)
+
+    def _check_job_definition(self, path: str, body: dict[str, Any]) -> None:
+        properties = body.get("container_properties", "")
+        if not str(properties).startswith("${jsonencode("):
+            self.fail(path, "container_properties must be built with jsonencode",
+                      "container_properties")

@@ -1,0 +1,798 @@
+"""The spec: what a user writes (TOML or YAML), validated into typed models."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from batchform.errors import SpecError, SpecProblem, UsageError
+
+STARTER_SPEC = "starter.toml"
+
+# Batch names (compute environments, queues, job definitions, scheduling policies).
+BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Names that read as credentials must come from `secrets`, never as plain environment values.
+SECRET_LOOKING_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|CREDENTIAL", re.I)
+SECRET_ARN = re.compile(
+    r"^arn:aws[a-z-]*:(?:ssm:[a-z0-9-]+:\d{12}:parameter/.+"
+    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$"
+)
+POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/.+$")
+REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
+# Images a VPC endpoint can serve: the account's private ECR (pull-through caches included).
+PRIVATE_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/")
+
+# CloudWatch Logs retention values (PutRetentionPolicy, AWS CloudWatch Logs API reference).
+LOG_RETENTION_DAYS = frozenset(
+    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+     2922, 3288, 3653}
+)
+# Fargate vCPU -> (min MiB, max MiB, step MiB) (AWS Batch user guide, "Fargate" resources).
+FARGATE_MEMORY = {
+    0.25: (512, 2048, None),
+    0.5: (1024, 4096, 1024),
+    1.0: (2048, 8192, 1024),
+    2.0: (4096, 16384, 1024),
+    4.0: (8192, 30720, 1024),
+    8.0: (16384, 61440, 4096),
+    16.0: (32768, 122880, 8192),
+}
+FARGATE_025_MEMORY = (512, 1024, 2048)
+EC2_FAMILY = ("EC2", "SPOT")
+FARGATE_FAMILY = ("FARGATE", "FARGATE_SPOT")
+# The longest generated IAM role name suffix: "<name>-<ce>-batch-instance" (IAM: 64 characters).
+IAM_ROLE_SUFFIX = "-batch-instance"
+
+BatchName = Annotated[str, Field(description="Letters, digits, '-' and '_', 1-128 characters.")]
+
+
+class Model(BaseModel):
+    """Base for every spec model: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _check_batch_name(value: str) -> str:
+    if not BATCH_NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid AWS Batch name: use letters, digits, '-' and '_' only "
+            "(no spaces), 1 to 128 characters, e.g. 'nightly-etl'"
+        )
+    return value
+
+
+def _is_tag_text(text: str) -> bool:
+    # AWS tag pattern ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ (Resource Groups Tagging API reference).
+    return all(ch in "_.:/=+-@" or unicodedata.category(ch)[0] in "LZN" for ch in text)
+
+
+class Network(Model):
+    """Where compute runs and how it reaches the ECS, ECR and CloudWatch endpoints."""
+
+    mode: Literal["public", "endpoints", "nat", "existing"] = "nat"
+    cidr: str = "10.0.0.0/16"
+    availability_zones: int | list[str] = 2
+    nat_gateways: Literal["single", "per_az"] = "single"
+    flow_logs: bool = False
+    vpc_id: str | None = None
+    subnet_ids: list[str] | None = None
+    security_group_ids: list[str] | None = None
+    assign_public_ip: bool = False
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.IPv4Network(value, strict=True)
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not an IPv4 CIDR block like '10.0.0.0/16' ({error})")
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError(
+                f"a VPC CIDR block needs a prefix between /16 and /24 here, got /{network.prefixlen}"
+            )
+        return value
+
+    @field_validator("availability_zones")
+    @classmethod
+    def _zones(cls, value: int | list[str]) -> int | list[str]:
+        count = value if isinstance(value, int) else len(value)
+        if not 1 <= count <= 6:
+            raise ValueError(f"use 1 to 6 availability zones (2 or 3 is typical), got {count}")
+        if isinstance(value, list):
+            if len(set(value)) != len(value):
+                raise ValueError("availability zone names must be unique")
+            for zone in value:
+                if not re.match(r"^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$", zone):
+                    raise ValueError(f"{zone!r} is not an availability zone name like 'us-east-1a'")
+        return value
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> Network:
+        existing_only = ("vpc_id", "subnet_ids", "security_group_ids", "assign_public_ip")
+        if self.mode == "existing":
+            if not self.vpc_id:
+                raise ValueError("mode 'existing' needs vpc_id, e.g. vpc_id = \"vpc-0abc1234\"")
+            if not self.subnet_ids:
+                raise ValueError(
+                    "mode 'existing' needs subnet_ids, the private subnets compute runs in"
+                )
+            for value in self.subnet_ids:
+                if not value.startswith("subnet-"):
+                    raise ValueError(f"subnet_ids: {value!r} is not a subnet id like 'subnet-0abc'")
+            for value in self.security_group_ids or []:
+                if not value.startswith("sg-"):
+                    raise ValueError(
+                        f"security_group_ids: {value!r} is not a security group id like 'sg-0abc'"
+                    )
+            if not self.vpc_id.startswith("vpc-"):
+                raise ValueError(f"vpc_id: {self.vpc_id!r} is not a VPC id like 'vpc-0abc1234'")
+        else:
+            given = [key for key in existing_only if key in self.model_fields_set]
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)} only apply to mode 'existing' (mode is {self.mode!r})"
+                )
+        return self
+
+    @property
+    def zone_count(self) -> int:
+        """How many availability zones the network spans."""
+        return self.availability_zones if isinstance(self.availability_zones, int) else len(
+            self.availability_zones
+        )
+
+    @property
+    def has_nat(self) -> bool:
+        """Whether private subnets reach the internet (NAT); unknown networks count as yes."""
+        return self.mode in ("nat", "existing")
+
+
+class ComputeEnvironment(Model):
+    """A managed compute environment."""
+
+    name: BatchName
+    type: Literal["EC2", "SPOT", "FARGATE", "FARGATE_SPOT"] = "EC2"
+    instance_types: list[str] | None = None
+    min_vcpus: int | None = None
+    max_vcpus: int = Field(default=64, ge=1, le=100_000)
+    allocation_strategy: (
+        Literal[
+            "BEST_FIT",
+            "BEST_FIT_PROGRESSIVE",
+            "SPOT_CAPACITY_OPTIMIZED",
+            "SPOT_PRICE_CAPACITY_OPTIMIZED",
+        ]
+        | None
+    ) = None
+    bid_percentage: int | None = Field(default=None, ge=1, le=100)
+
+    _name = field_validator("name")(_check_batch_name)
+
+    @field_validator("instance_types")
+    @classmethod
+    def _instance_types(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("give at least one instance type, or leave it out for 'optimal'")
+            for item in value:
+                if not re.match(r"^[a-z0-9-]+(\.[a-z0-9]+)?$", item):
+                    raise ValueError(
+                        f"{item!r} is not an instance type or family like 'c6i.large' or 'c6i'"
+                    )
+            if len(set(value)) != len(value):
+                raise ValueError("instance types must be unique")
+        return value
+
+    @model_validator(mode="after")
+    def _family_fields(self) -> ComputeEnvironment:
+        if self.is_fargate:
+            ec2_only = ("instance_types", "min_vcpus", "allocation_strategy", "bid_percentage")
+            given = [key for key in ec2_only if getattr(self, key) is not None]
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)} cannot be set on a {self.type} compute environment "
+                    "(Fargate picks the capacity); remove them or use type EC2/SPOT"
+                )
+            return self
+        if self.min_vcpus is not None and not 0 <= self.min_vcpus <= self.max_vcpus:
+            raise ValueError(
+                f"min_vcpus ({self.min_vcpus}) must be between 0 and max_vcpus ({self.max_vcpus})"
+            )
+        if self.bid_percentage is not None and self.type != "SPOT":
+            raise ValueError("bid_percentage only applies to type SPOT")
+        if self.type == "EC2" and self.allocation_strategy in (
+            "SPOT_CAPACITY_OPTIMIZED",
+            "SPOT_PRICE_CAPACITY_OPTIMIZED",
+        ):
+            raise ValueError(
+                f"allocation_strategy {self.allocation_strategy} is for SPOT; "
+                "EC2 takes BEST_FIT_PROGRESSIVE or BEST_FIT"
+            )
+        return self
+
+    @property
+    def is_fargate(self) -> bool:
+        """Whether this environment runs on Fargate."""
+        return self.type in FARGATE_FAMILY
+
+    @property
+    def family(self) -> str:
+        """'FARGATE' or 'EC2': the platform its jobs need."""
+        return "FARGATE" if self.is_fargate else "EC2"
+
+    @property
+    def resolved_instance_types(self) -> list[str]:
+        """Instance types, 'optimal' when none were given."""
+        return self.instance_types or ["optimal"]
+
+    @property
+    def resolved_min_vcpus(self) -> int:
+        """Minimum vCPUs; 0 keeps no instance running while the queue is empty."""
+        return self.min_vcpus if self.min_vcpus is not None else 0
+
+    @property
+    def resolved_allocation_strategy(self) -> str:
+        """The allocation strategy, defaulting to one that allows in-place updates."""
+        if self.allocation_strategy:
+            return self.allocation_strategy
+        return "SPOT_PRICE_CAPACITY_OPTIMIZED" if self.type == "SPOT" else "BEST_FIT_PROGRESSIVE"
+
+
+class FairShare(Model):
+    """A fair-share scheduling policy for a job queue."""
+
+    share_decay_seconds: int = Field(default=0, ge=0, le=604_800)
+    compute_reservation: int = Field(default=0, ge=0, le=99)
+    shares: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("shares", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any) -> Any:
+        # TOML and YAML write whole weights as integers; they are weight factors all the same.
+        if isinstance(value, dict):
+            return {k: float(v) if type(v) is int else v for k, v in value.items()}
+        return value
+
+    @field_validator("shares")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        for identifier, weight in value.items():
+            if not re.match(r"^[A-Za-z0-9]{1,255}\*?$", identifier):
+                raise ValueError(
+                    f"share identifier {identifier!r}: use letters and digits, optionally ending "
+                    "in '*' (a prefix)"
+                )
+            if not 0.0001 <= weight <= 999.9999:
+                raise ValueError(
+                    f"share {identifier!r}: weight {weight} must be between 0.0001 and 999.9999"
+                )
+        return value
+
+
+class JobQueue(Model):
+    """A job queue feeding one to three compute environments of one platform family."""
+
+    name: BatchName
+    priority: int = Field(default=1, ge=0, le=1000)
+    compute_environments: list[str] = Field(min_length=1)
+    runnable_timeout_seconds: int | None = Field(default=None, ge=600, le=86_400)
+    fair_share: FairShare | None = None
+
+    _name = field_validator("name")(_check_batch_name)
+
+    @field_validator("compute_environments")
+    @classmethod
+    def _count(cls, value: list[str]) -> list[str]:
+        if len(value) > 3:
+            raise ValueError(
+                f"a job queue takes at most 3 compute environments, got {len(value)}; "
+                "split them over several queues"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError("each compute environment may appear once")
+        return value
+
+
+class JobDefinition(Model):
+    """A container job definition."""
+
+    name: BatchName
+    platform: Literal["EC2", "FARGATE"] = "EC2"
+    image: str = Field(min_length=1, max_length=1024)
+    command: list[str] = Field(default_factory=list)
+    vcpus: float = 1
+    memory: int = Field(default=2048, ge=4)
+    environment: dict[str, str] = Field(default_factory=dict)
+    secrets: dict[str, str] = Field(default_factory=dict)
+    retry_attempts: int = Field(default=1, ge=1, le=10)
+    timeout_seconds: int | None = Field(default=None, ge=60)
+    job_role_policy_arns: list[str] = Field(default_factory=list)
+    log_retention_days: int = 30
+
+    _name = field_validator("name")(_check_batch_name)
+
+    @field_validator("vcpus", mode="before")
+    @classmethod
+    def _vcpus_number(cls, value: Any) -> Any:
+        return float(value) if type(value) is int else value
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        if value != value.strip() or any(ch.isspace() for ch in value):
+            raise ValueError(f"{value!r}: an image reference has no whitespace")
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, item in value.items():
+            _check_env_name(key)
+            if item == "":
+                raise ValueError(
+                    f"{key}: empty values are dropped by AWS, so the job definition would "
+                    "re-register on every apply; remove the variable or give it a value"
+                )
+            if SECRET_LOOKING_NAME.search(key):
+                raise ValueError(
+                    f"{key} looks like a credential given as plain text; move it to `secrets` "
+                    "as an SSM parameter or Secrets Manager ARN"
+                )
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, arn in value.items():
+            _check_env_name(key)
+            if not SECRET_ARN.match(arn):
+                raise ValueError(
+                    f"{key}: {arn!r} is not an SSM parameter or Secrets Manager ARN, e.g. "
+                    "'arn:aws:ssm:us-east-1:123456789012:parameter/name' or "
+                    "'arn:aws:secretsmanager:us-east-1:123456789012:secret:name'"
+                )
+        return value
+
+    @field_validator("job_role_policy_arns")
+    @classmethod
+    def _policies(cls, value: list[str]) -> list[str]:
+        for arn in value:
+            if not POLICY_ARN.match(arn):
+                raise ValueError(
+                    f"{arn!r} is not an IAM policy ARN like "
+                    "'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("policy ARNs must be unique")
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            allowed = ", ".join(str(v) for v in sorted(LOG_RETENTION_DAYS))
+            raise ValueError(f"{value} is not a CloudWatch Logs retention; use one of {allowed}")
+        return value
+
+    @model_validator(mode="after")
+    def _resources(self) -> JobDefinition:
+        if self.platform == "FARGATE":
+            _check_fargate_size(self.vcpus, self.memory)
+        elif self.vcpus != int(self.vcpus) or self.vcpus < 1:
+            raise ValueError(
+                f"vcpus {self.vcpus:g}: EC2 jobs take a whole number of vCPUs, at least 1"
+            )
+        return self
+
+    @property
+    def uses_secrets(self) -> bool:
+        """Whether the job reads secrets (and so needs an execution role)."""
+        return bool(self.secrets)
+
+    @property
+    def vcpus_text(self) -> str:
+        """vCPUs as the API wants them in resourceRequirements: a string like '1' or '0.25'."""
+        return f"{self.vcpus:g}"
+
+
+def _check_env_name(key: str) -> None:
+    if not ENV_NAME.match(key):
+        raise ValueError(
+            f"{key!r} is not an environment variable name: use letters, digits and '_', "
+            "not starting with a digit"
+        )
+    if key.startswith("AWS_BATCH"):
+        raise ValueError(f"{key}: names starting with AWS_BATCH are reserved by AWS Batch")
+
+
+def _check_fargate_size(vcpus: float, memory: int) -> None:
+    if vcpus not in FARGATE_MEMORY:
+        raise ValueError(
+            f"vcpus {vcpus:g} is not a Fargate size; use one of 0.25, 0.5, 1, 2, 4, 8, 16"
+        )
+    low, high, step = FARGATE_MEMORY[vcpus]
+    valid = memory in FARGATE_025_MEMORY if step is None else (
+        low <= memory <= high and (memory - low) % step == 0
+    )
+    if not valid:
+        choices = (
+            "512, 1024 or 2048" if step is None else f"{low} to {high} in steps of {step}"
+        )
+        raise ValueError(f"memory {memory} MiB does not fit {vcpus:g} Fargate vCPU; use {choices}")
+
+
+class Spec(Model):
+    """A whole stack: network, compute environments, job queues and job definitions."""
+
+    name: str
+    region: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    network: Network = Field(default_factory=Network)
+    compute_environments: list[ComputeEnvironment] = Field(min_length=1)
+    job_queues: list[JobQueue] = Field(min_length=1)
+    job_definitions: list[JobDefinition] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9-]{0,23}$", value) or value.endswith("-"):
+            raise ValueError(
+                f"{value!r}: the stack name prefixes every resource name; use 1-24 lower-case "
+                "letters, digits and '-', starting with a letter, e.g. 'data-batch'"
+            )
+        return value
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is not None and not REGION.match(value):
+            raise ValueError(f"{value!r} is not an AWS region like 'us-east-1'")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, item in value.items():
+            if not 1 <= len(key) <= 128 or not _is_tag_text(key) or key.startswith("aws:"):
+                raise ValueError(
+                    f"tag key {key!r}: 1-128 letters, digits, spaces and _ . : / = + - @, "
+                    "not starting with 'aws:'"
+                )
+            if len(item) > 256 or not _is_tag_text(item):
+                raise ValueError(
+                    f"tag {key!r}: the value may hold up to 256 letters, digits, spaces and "
+                    "_ . : / = + - @"
+                )
+        if len(value) > 45:
+            raise ValueError("at most 45 tags: AWS allows 50 and the provider adds its own")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Spec:
+        problems: list[tuple[str, str]] = []
+        for collection in ("compute_environments", "job_queues", "job_definitions"):
+            seen: dict[str, int] = {}
+            for index, item in enumerate(getattr(self, collection)):
+                if item.name in seen:
+                    problems.append(
+                        (f"{collection}.{index}.name",
+                         f"{item.name!r} is already used by {collection}.{seen[item.name]}")
+                    )
+                seen[item.name] = index
+                full = f"{self.name}-{item.name}"
+                limit = 102 if collection == "compute_environments" else 128
+                if len(full) > limit:
+                    problems.append(
+                        (f"{collection}.{index}.name",
+                         f"'{full}' is {len(full)} characters; AWS allows {limit} here")
+                    )
+        for index, ce in enumerate(self.compute_environments):
+            role = f"{self.name}-{ce.name}{IAM_ROLE_SUFFIX}"
+            if len(role) > 64:
+                problems.append(
+                    (f"compute_environments.{index}.name",
+                     f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
+                     "64); shorten the stack or compute environment name")
+                )
+        for index, job in enumerate(self.job_definitions):
+            role = f"{self.name}-{job.name}-execution"
+            if len(role) > 64:
+                problems.append(
+                    (f"job_definitions.{index}.name",
+                     f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
+                     "64); shorten the stack or job definition name")
+                )
+        by_name = {ce.name: ce for ce in self.compute_environments}
+        for index, queue in enumerate(self.job_queues):
+            families = set()
+            for position, ce_name in enumerate(queue.compute_environments):
+                ce = by_name.get(ce_name)
+                if ce is None:
+                    known = ", ".join(sorted(by_name))
+                    problems.append(
+                        (f"job_queues.{index}.compute_environments.{position}",
+                         f"no compute environment named {ce_name!r}; known: {known}")
+                    )
+                else:
+                    families.add(ce.family)
+            if len(families) > 1:
+                problems.append(
+                    (f"job_queues.{index}.compute_environments",
+                     "mixes EC2/SPOT with FARGATE/FARGATE_SPOT compute environments; AWS Batch "
+                     "takes one platform family per queue, so split them into two queues")
+                )
+        queue_families = {
+            by_name[name].family
+            for queue in self.job_queues
+            for name in queue.compute_environments
+            if name in by_name
+        }
+        for index, job in enumerate(self.job_definitions):
+            if queue_families and job.platform not in queue_families:
+                problems.append(
+                    (f"job_definitions.{index}.platform",
+                     f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
+                     f"has any; add a {job.platform} compute environment to a queue or change "
+                     "the platform")
+                )
+            if self.network.mode == "endpoints" and not PRIVATE_ECR_IMAGE.match(job.image):
+                problems.append(
+                    (f"job_definitions.{index}.image",
+                     f"{job.image!r} is not in the account's private ECR, and network mode "
+                     "'endpoints' has no internet path, so nothing could pull it; use mode "
+                     "'nat' or push the image to an ECR repository "
+                     "(<account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>)")
+                )
+            if (
+                self.region
+                and job.secrets
+                and any(f":{self.region}:" not in arn for arn in job.secrets.values())
+            ):
+                wrong = [k for k, arn in job.secrets.items() if f":{self.region}:" not in arn]
+                problems.append(
+                    (f"job_definitions.{index}.secrets.{wrong[0]}",
+                     f"the secret is in another region than the stack ({self.region}); "
+                     "Batch reads secrets from the job's own region")
+                )
+        if problems:
+            raise _CrossReferenceError(problems)
+        return self
+
+    @property
+    def families(self) -> set[str]:
+        """The platform families of the compute environments ('EC2', 'FARGATE')."""
+        return {ce.family for ce in self.compute_environments}
+
+
+class _CrossReferenceError(ValueError):
+    """Problems found across the spec, each with its own field path."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+def load_spec(path: Path | None) -> Spec:
+    """Read and validate a spec file; without a path, the built-in default spec."""
+    if path is None:
+        text = starter_spec_text()
+        return parse_spec(text, source="<built-in default spec>", suffix=".toml")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such spec file; `batchform init {path}` writes a starter")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the spec: {error.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecError(path, [SpecProblem("", f"not UTF-8 text ({error.reason})")])
+    return parse_spec(text, source=str(path), suffix=path.suffix.lower())
+
+
+def parse_spec(text: str, *, source: str, suffix: str) -> Spec:
+    """Validate spec text in TOML (.toml) or YAML (.yaml/.yml) form."""
+    if not text.strip():
+        raise SpecError(
+            source,
+            [SpecProblem("", "the spec is empty; `batchform init` writes a commented starter")],
+        )
+    data, locate = _decode(text, source=source, suffix=suffix)
+    if not isinstance(data, dict):
+        raise SpecError(
+            source,
+            [SpecProblem("", f"the spec must be a table of keys, not a {type(data).__name__}")],
+        )
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(source, list(_problems(error, locate))) from None
+
+
+def _decode(text: str, *, source: str, suffix: str) -> tuple[Any, _Locator]:
+    if suffix in (".yaml", ".yml"):
+        return _decode_yaml(text, source)
+    if suffix not in (".toml", ""):
+        raise SpecError(
+            source,
+            [SpecProblem("", f"unknown spec format {suffix!r}; use a .toml, .yaml or .yml file")],
+        )
+    try:
+        return tomllib.loads(text), _TomlLocator(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise SpecError(
+            source, [SpecProblem("", f"not valid TOML: {error}", line=line)]
+        ) from None
+
+
+def _decode_yaml(text: str, source: str) -> tuple[Any, _Locator]:
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise SpecError(source, [SpecProblem("", f"not valid YAML: {problem}", line=line)]) from None
+    return data, _YamlLocator(node)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"\(at line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _problems(error: ValidationError, locate: _Locator) -> Iterable[SpecProblem]:
+    for item in error.errors(include_url=False):
+        path = [str(part) for part in item["loc"]]
+        cause = item.get("ctx", {}).get("error")
+        if isinstance(cause, _CrossReferenceError):
+            for field, message in cause.problems:
+                parts = field.split(".")
+                yield SpecProblem(field, message, locate(parts))
+            continue
+        field = ".".join(path)
+        yield SpecProblem(field, _message(item), locate(path))
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    value = item.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; check the spelling (`batchform init` writes every key with a comment)"
+    if kind == "missing":
+        return "required key is missing"
+    if kind.endswith("_type") or kind in ("model_type", "dict_type", "list_type"):
+        expected = kind.removesuffix("_type").replace("_", " ")
+        expected = {"model": "table", "dict": "table", "list": "list", "int": "whole number",
+                    "float": "number", "bool": "true or false", "string": "string"}.get(
+            expected, expected)
+        return f"expected a {expected}, got {type(value).__name__} {value!r}"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed; {item['msg'].lower()}"
+    message: str = item["msg"]
+    return message.removeprefix("Value error, ")
+
+
+class _Locator:
+    def __call__(self, path: Sequence[str]) -> int | None:
+        return None
+
+
+class _YamlLocator(_Locator):
+    def __init__(self, root: Any) -> None:
+        self.root = root
+
+    def __call__(self, path: Sequence[str]) -> int | None:
+        import yaml
+
+        node, line = self.root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = next((v for k, v in node.value if k.value == part), None)
+                key = next((k for k, v in node.value if k.value == part), None)
+                if match is None:
+                    break
+                line = key.start_mark.line + 1 if key is not None else line
+                node = match
+            elif isinstance(node, yaml.SequenceNode) and part.isdigit():
+                if int(part) >= len(node.value):
+                    break
+                node = node.value[int(part)]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
+
+
+class _TomlLocator(_Locator):
+    """Finds the line of a key in TOML text by walking table headers; best effort."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def __call__(self, path: Sequence[str]) -> int | None:
+        start, end = 0, self._section_end(0)
+        table: list[str] = []
+        line: int | None = None
+        parts = list(path)
+        while parts:
+            part = parts.pop(0)
+            if parts and parts[0].isdigit():
+                header = ".".join([*table, part])
+                found = self._nth_header(f"[[{header}]]", int(parts.pop(0)))
+                if found is None:
+                    return line
+                table.append(part)
+                start, end, line = found + 1, self._section_end(found + 1), found + 1
+                continue
+            key = self._key_line(part, start, end)
+            if key is not None:
+                line = key + 1
+                continue
+            header = ".".join([*table, part])
+            found = self._nth_header(f"[{header}]", 0)
+            if found is None:
+                return line
+            table.append(part)
+            start, end, line = found + 1, self._section_end(found + 1), found + 1
+        return line
+
+    def _nth_header(self, header: str, index: int) -> int | None:
+        hits = [i for i, text in enumerate(self.lines) if text.strip() == header]
+        return hits[index] if index < len(hits) else None
+
+    def _section_end(self, start: int) -> int:
+        for i in range(start, len(self.lines)):
+            if self.lines[i].lstrip().startswith("["):
+                return i
+        return len(self.lines)
+
+    def _key_line(self, key: str, start: int, end: int) -> int | None:
+        pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}")\s*=')
+        for i in range(start, end):
+            if pattern.match(self.lines[i]):
+                return i
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Starter spec
+# --------------------------------------------------------------------------------------------
+
+
+def starter_spec_text() -> str:
+    """The commented starter spec; it is also the default spec of `batchform generate`."""
+    return resources.files("batchform").joinpath("data", STARTER_SPEC).read_text("utf-8")
+
+
+def write_starter_spec(path: Path, *, force: bool = False) -> None:
+    """Write the commented starter spec to path, refusing to overwrite unless forced."""
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; pass --force to overwrite it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(starter_spec_text(), encoding="utf-8")
