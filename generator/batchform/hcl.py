@@ -29,7 +29,7 @@ def quote(value: str) -> str:
     return '"' + _TEMPLATE_OPENER.sub(r"\1\1{", "".join(out)) + '"'
 
 
-_UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\1\{', re.S)
+_UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{', re.S)
 _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -49,6 +49,21 @@ def unquote(literal: str) -> str:
         raise ValueError(f"unknown escape \\{simple} in {literal!r}")
 
     return _UNQUOTE.sub(replace, literal[1:-1])
+
+
+def is_literal(text: str) -> bool:
+    """Whether a quoted HCL string holds no interpolation or directive, only literal text."""
+    index = 0
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+        elif text.startswith(("$${", "%%{"), index):
+            index += 3
+        elif text.startswith(("${", "%{"), index):
+            return False
+        else:
+            index += 1
+    return True
 
 
 def key(name: str) -> str:

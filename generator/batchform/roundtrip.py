@@ -45,7 +45,7 @@ def _walk_labels(
 
 def value(raw: Any) -> Any:
     """A parsed literal as Python: quoted strings unescaped, lists and objects recursively."""
-    if isinstance(raw, str) and raw.startswith('"') and raw.endswith('"') and "${" not in raw:
+    if isinstance(raw, str) and raw.startswith('"') and raw.endswith('"') and hcl.is_literal(raw):
         return hcl.unquote(raw)
     if isinstance(raw, list):
         return [value(item) for item in raw]

@@ -1,0 +1,44 @@
+variable "name" {
+  description = "Name of the compute environment (a unique suffix is added) and prefix of its IAM roles."
+  type        = string
+}
+
+variable "type" {
+  description = "Compute type: EC2, SPOT."
+  type        = string
+
+  validation {
+    condition     = contains(["EC2", "SPOT"], var.type)
+    error_message = "The type must be one of EC2, SPOT."
+  }
+}
+
+variable "max_vcpus" {
+  description = "Most vCPUs the environment runs at once; changes apply in place."
+  type        = number
+}
+
+variable "min_vcpus" {
+  description = "vCPUs kept running while the queue is empty."
+  type        = number
+}
+
+variable "instance_types" {
+  description = "EC2 instance types or families, or \"optimal\". A change replaces the environment."
+  type        = list(string)
+}
+
+variable "allocation_strategy" {
+  description = "How instances are picked: BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED or SPOT_PRICE_CAPACITY_OPTIMIZED."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets compute runs in."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of compute."
+  type        = list(string)
+}

@@ -1,0 +1,19 @@
+output "vpc_id" {
+  description = "The VPC compute runs in."
+  value       = aws_vpc.this.id
+}
+
+output "subnet_ids" {
+  description = "The subnets compute runs in."
+  value       = aws_subnet.private[*].id
+}
+
+output "security_group_ids" {
+  description = "The security groups of compute."
+  value       = [aws_security_group.compute.id]
+}
+
+output "interface_endpoint_ids" {
+  description = "Interface endpoint ids by service."
+  value       = { for service, endpoint in aws_vpc_endpoint.interface : service => endpoint.id }
+}
