@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import os
@@ -381,6 +382,8 @@ class Terraform:
         self.applied = False
         self.state_kept = False
         self._plans = 0
+        self._plan_vars: dict[Path, dict[str, Any]] = {}
+        self.vars: dict[str, Any] = {}
 
     def _use_cli_config(self, text: str | None) -> None:
         user_file = self.env.get("TF_CLI_CONFIG_FILE")
@@ -460,6 +463,7 @@ class Terraform:
         """`terraform plan -out`, then `show -json` of the saved plan, parsed."""
         plan_file = self._next_plan_file()
         self.execute(build_args("plan", out=plan_file, vars=vars, destroy=destroy))
+        self._plan_vars[plan_file] = dict(vars or {})
         return self.show(plan_file)
 
     def show(self, plan_file: Path) -> Plan:
@@ -471,12 +475,14 @@ class Terraform:
         """Apply a saved plan (the last one made if none is given); return terraform's output."""
         plan_file = plan.path if plan and plan.path else self._last_plan_file()
         self.applied = True
+        # Later plans and the destroy must see the variable values this apply used.
+        self.vars = self._plan_vars.get(plan_file, self.vars)
         return self.execute(build_args("apply", plan_file=plan_file)).stdout
 
     def check_idempotent(self) -> None:
         """Plan again with -detailed-exitcode; raise IdempotencyError if anything would change."""
         plan_file = self._next_plan_file()
-        args = build_args("plan", out=plan_file, detailed_exitcode=True)
+        args = build_args("plan", out=plan_file, detailed_exitcode=True, vars=self.vars)
         result = self.execute(args, ok_codes=(0, 2))
         if result.returncode == 0:
             return
@@ -495,7 +501,8 @@ class Terraform:
     def destroy(self, *, vars: Mapping[str, Any] | None = None) -> str:
         """`terraform destroy`; if it fails, keep the working copy and its state for a retry."""
         try:
-            output = self.execute(build_args("destroy", vars=vars)).stdout
+            args = build_args("destroy", vars=self.vars if vars is None else vars)
+            output = self.execute(args).stdout
         except TerraformError as error:
             self.state_kept = True
             raise DestroyFailedError(
@@ -708,7 +715,7 @@ def run_lifecycle(
         return ", ".join(report.outputs)
 
     def init() -> str:
-        report.provider, report.provider_note = _init_provider(tf, provider)
+        report.provider, report.provider_note = init_provider(tf, provider)
         return report.provider_note
 
     ok = step("fmt", tf.fmt_check) and step("init", init) and step("validate", tf.validate)
@@ -726,7 +733,7 @@ def run_lifecycle(
     return report
 
 
-def _init_provider(tf: Terraform, provider: ProviderMode) -> tuple[str, str]:
+def init_provider(tf: Terraform, provider: ProviderMode) -> tuple[str, str]:
     """Init with the real provider when asked or installable, else the offline one; say which."""
     reason = "asked for with --provider offline"
     if provider in ("auto", "registry"):
@@ -742,7 +749,10 @@ def _init_provider(tf: Terraform, provider: ProviderMode) -> tuple[str, str]:
                 return "builtin", "no external provider needed"
             return "registry", f"real hashicorp/aws {version}"
     plugin_dir = tf.root / "plugins"
-    version = install_offline_provider(plugin_dir)
+    try:
+        version = install_offline_provider(plugin_dir)
+    except ProviderUnavailableError as error:
+        raise ProviderUnavailableError(f"{error} ({reason})") from error
     # A lock file recorded for the real provider would reject the offline one's checksum.
     (tf.workdir / ".terraform.lock.hcl").unlink(missing_ok=True)
     tf.init(plugin_dir=plugin_dir)
@@ -816,3 +826,48 @@ def _locked_version(lock_file: Path, provider: str) -> str | None:
         rf'provider "{re.escape(provider)}" \{{\s*version\s*=\s*"([^"]+)"', lock_file.read_text()
     )
     return match.group(1) if match else None
+
+
+# -- golden plans: {address: action} inventories ------------------------------------------------
+
+INVENTORY_HEADER = "# Planned action per resource address, written by batchform from a real plan.\n"
+
+
+def load_inventory(path: Path) -> dict[str, str]:
+    """Read an {address: action} inventory from a YAML or JSON file."""
+    text = path.read_text()
+    if path.suffix == ".json":
+        document = json.loads(text)
+    else:
+        import yaml
+
+        document = yaml.safe_load(text)
+    if not isinstance(document, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in document.items()
+    ):
+        raise UsageError(
+            f"{path}: an inventory maps resource addresses to actions, "
+            "e.g. `module.job_queue.aws_batch_job_queue.this: create`"
+        )
+    return document
+
+
+def write_inventory(path: Path, inventory: Mapping[str, str]) -> None:
+    """Write an {address: action} inventory as YAML (or JSON for a .json path), sorted."""
+    ordered = dict(sorted(inventory.items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".json":
+        path.write_text(json.dumps(ordered, indent=2) + "\n")
+        return
+    import yaml
+
+    path.write_text(INVENTORY_HEADER + yaml.safe_dump(ordered, sort_keys=True, width=200))
+
+
+def inventory_diff(expected: Mapping[str, str], actual: Mapping[str, str], name: str) -> str:
+    """A unified diff from the expected inventory to the plan's; empty when they match."""
+
+    def lines(inventory: Mapping[str, str]) -> list[str]:
+        return [f"{address}: {action}\n" for address, action in sorted(inventory.items())]
+
+    return "".join(difflib.unified_diff(lines(expected), lines(actual), name, "plan"))

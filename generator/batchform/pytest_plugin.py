@@ -1,3 +1,230 @@
-"""pytest plugin: lifecycle fixtures and golden plans for Terraform stacks, in users' own tests."""
+"""pytest plugin: lifecycle fixtures and golden plans for Terraform stacks, in users' own tests.
+
+It loads in every pytest run of every user who installed batchform, so it imports only pytest
+and the standard library here; the harness and the generator are imported when a fixture runs.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from batchform.harness import Plan, ProviderMode, Terraform
+
+_KEPT = pytest.StashKey[list[str]]()
+# A stack directory, a spec file, a spec mapping, a batchform Spec, or None (the default spec).
+StackSource = Any
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The plugin's command-line options."""
+    group = parser.getgroup("batchform", "batchform Terraform lifecycle tests")
+    group.addoption(
+        "--batchform-provider",
+        choices=("auto", "offline", "registry"),
+        default="auto",
+        help="hashicorp/aws for stack fixtures: auto (the real one if terraform init can "
+        "install it, else the offline one), offline, or registry. Default: auto.",
+    )
+    group.addoption(
+        "--batchform-keep",
+        action="store_true",
+        help="Do not destroy stacks after their tests; keep working copies and state.",
+    )
+    group.addoption(
+        "--batchform-update-plans",
+        action="store_true",
+        help="Rewrite golden plan inventories from the plans instead of comparing.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the marker and a place to collect kept working copies."""
+    config.addinivalue_line(
+        "markers",
+        "batchform_stack(source): the stack (directory, spec file or spec mapping) that the "
+        "terraform_stack fixture applies",
+    )
+    config.stash[_KEPT] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Say where kept stacks are, with the command that destroys them."""
+    kept = config.stash.get(_KEPT, [])
+    if kept:
+        terminalreporter.section("batchform kept stacks")
+        for line in kept:
+            terminalreporter.write_line(line)
+
+
+@dataclass
+class AppliedStack:
+    """A stack applied for a test: its outputs, the plan that created it, and its terraform."""
+
+    source: Path
+    terraform: Terraform
+    plan: Plan
+    outputs: dict[str, Any]
+    provider: str
+    provider_note: str
+    extra_plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        """The private working copy terraform runs in."""
+        return self.terraform.workdir
+
+    def replan(self, vars: Mapping[str, Any] | None = None) -> Plan:
+        """Plan again against the applied state, e.g. with other variable values."""
+        plan = self.terraform.plan(vars=vars)
+        self.extra_plans.append(plan)
+        return plan
+
+    def apply(self, plan: Plan) -> dict[str, Any]:
+        """Apply a plan made by `replan`; return the new outputs."""
+        self.terraform.apply(plan)
+        self.outputs = self.terraform.output()
+        return self.outputs
+
+
+def stack_directory(source: StackSource, out_dir: Path) -> Path:
+    """A stack directory for `source`: a directory as is; a spec file, a spec mapping, a Spec
+    or None (the default spec) rendered by batchform into `out_dir`."""
+    if isinstance(source, (str, Path)) and Path(source).is_dir():
+        return Path(source)
+    from batchform.generate import render_stack
+    from batchform.spec import Spec, load_spec
+
+    if source is None or isinstance(source, (str, Path)):
+        spec = load_spec(Path(source) if source is not None else None)
+    elif isinstance(source, Mapping):
+        spec = Spec.model_validate(dict(source))
+    else:
+        spec = source
+    for name, text in render_stack(spec).items():
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return out_dir
+
+
+class StackFactory:
+    """Applies stacks for one test and destroys them all when the test ends."""
+
+    def __init__(self, config: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.provider: ProviderMode = config.getoption("batchform_provider")
+        self.keep = bool(config.getoption("batchform_keep"))
+        self.kept = config.stash[_KEPT]
+        self.tmp_path_factory = tmp_path_factory
+        self.stacks: list[AppliedStack] = []
+
+    def __call__(
+        self,
+        source: StackSource = None,
+        *,
+        vars: Mapping[str, Any] | None = None,
+        provider: ProviderMode | None = None,
+        idempotent: bool = True,
+    ) -> AppliedStack:
+        """Init, validate, plan and apply `source`; check a second plan is empty."""
+        from batchform.harness import Terraform, init_provider, registry_provider_unavailable
+
+        mode = provider or self.provider
+        if mode == "registry":
+            reason = registry_provider_unavailable()
+            if reason:
+                pytest.skip(f"real hashicorp/aws provider cannot be installed: {reason}")
+        directory = stack_directory(source, self.tmp_path_factory.mktemp("batchform-stack"))
+        tf = Terraform(directory)
+        try:
+            used, note = init_provider(tf, mode)
+            tf.validate()
+            plan = tf.plan(vars=vars)
+        except BaseException:
+            tf.close()
+            raise
+        stack = AppliedStack(directory, tf, plan, {}, used, note)
+        self.stacks.append(stack)
+        tf.apply(plan)
+        if idempotent:
+            tf.check_idempotent()
+        stack.outputs = tf.output()
+        return stack
+
+    def finish(self) -> None:
+        """Destroy every stack (unless kept); a failed destroy keeps its state and is raised."""
+        errors = []
+        for stack in reversed(self.stacks):
+            tf = stack.terraform
+            if self.keep:
+                self.kept.append(
+                    f"{tf.workdir}: destroy with `cd {tf.workdir} && "
+                    f"TF_DATA_DIR={tf.data_dir} terraform destroy`"
+                )
+                continue
+            try:
+                tf.destroy()
+            except Exception as error:  # noqa: BLE001 - every stack gets its destroy attempt
+                errors.append(error)
+                self.kept.append(str(error).splitlines()[-1])
+            finally:
+                tf.close()
+        if errors:
+            raise errors[0]
+
+
+@pytest.fixture
+def batchform_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackFactory]:
+    """Factory: `batchform_stack(dir_or_spec)` applies a stack and destroys it after the test."""
+    factory = StackFactory(request.config, tmp_path_factory)
+    yield factory
+    factory.finish()
+
+
+@pytest.fixture
+def terraform_stack(request: pytest.FixtureRequest, batchform_stack: StackFactory) -> AppliedStack:
+    """The stack named by `@pytest.mark.batchform_stack(source)` (else the default spec),
+    applied for the test and destroyed after it."""
+    marker = request.node.get_closest_marker("batchform_stack")
+    source = marker.args[0] if marker and marker.args else None
+    kwargs = dict(marker.kwargs) if marker else {}
+    return batchform_stack(source, **kwargs)
+
+
+def assert_plan_inventory(plan: Plan, path: str | Path, *, update: bool = False) -> None:
+    """Compare the plan's {address: action} with the inventory at `path` (YAML or JSON), both
+    ways; with `update`, (re)write the inventory instead."""
+    from batchform.harness import inventory_diff, load_inventory, write_inventory
+
+    path = Path(path)
+    actual = plan.actions()
+    if update:
+        write_inventory(path, actual)
+        return
+    if not path.is_file():
+        pytest.fail(f"{path}: no inventory; create it with --batchform-update-plans", pytrace=False)
+    diff = inventory_diff(load_inventory(path), actual, str(path))
+    if diff:
+        pytest.fail(
+            f"plan differs from {path}:\n{diff}\n"
+            "If the change is intended, refresh it with: pytest --batchform-update-plans",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def plan_inventory(request: pytest.FixtureRequest) -> Callable[[Plan, str | Path], None]:
+    """`plan_inventory(plan, path)`: the golden-plan check, honouring --batchform-update-plans."""
+    update = bool(request.config.getoption("batchform_update_plans"))
+
+    def check(plan: Plan, path: str | Path) -> None:
+        assert_plan_inventory(plan, path, update=update)
+
+    return check

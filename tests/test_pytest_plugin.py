@@ -1,0 +1,203 @@
+"""Tests for the batchform pytest plugin, run as users would run it, through pytester."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+STACK = """\
+variable "name" {
+  type    = string
+  default = "first"
+}
+
+resource "terraform_data" "this" {
+  input = var.name
+}
+
+resource "terraform_data" "replaced" {
+  triggers_replace = var.name
+}
+
+output "name" {
+  value = terraform_data.this.output
+}
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A user project with one stack directory, and working copies kept under its own TMPDIR."""
+    stack = pytester.path / "stack"
+    stack.mkdir()
+    (stack / "main.tf").write_text(STACK)
+    (pytester.path / "work").mkdir()
+    pytester.makeini("[pytest]\nfilterwarnings = error\n")
+    monkeypatch.setenv("TMPDIR", str(pytester.path / "work"))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    return pytester
+
+
+def test_options_are_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        ["*--batchform-provider=*", "*--batchform-keep*", "*--batchform-update-plans*"]
+    )
+
+
+def test_factory_applies_yields_outputs_and_plan_then_destroys(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_stack="""
+        from pathlib import Path
+
+        def test_apply(batchform_stack):
+            stack = batchform_stack(Path("stack"))
+            assert stack.outputs == {"name": "first"}
+            assert stack.plan.actions() == {
+                "terraform_data.replaced": "create",
+                "terraform_data.this": "create",
+            }
+            assert stack.provider == "builtin"
+            assert stack.terraform.state_list() == [
+                "terraform_data.replaced", "terraform_data.this"
+            ]
+            plan = stack.replan({"name": "second"})
+            assert plan["terraform_data.replaced"].action == "replace"
+            assert plan["terraform_data.this"].action == "update"
+            assert stack.apply(plan) == {"name": "second"}
+            Path("workdir.txt").write_text(str(stack.directory))
+        """
+    )
+    result = project.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    workdir = Path((project.path / "workdir.txt").read_text())
+    assert not workdir.exists()
+    assert list((project.path / "work").glob("batchform-*")) == []
+
+
+def test_marker_selects_the_stack_for_terraform_stack(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_marked="""
+        import pytest
+
+        @pytest.mark.batchform_stack("stack", vars={"name": "marked"})
+        def test_marked(terraform_stack):
+            assert terraform_stack.outputs == {"name": "marked"}
+        """
+    )
+    project.runpytest("--strict-markers").assert_outcomes(passed=1)
+
+
+def test_keep_leaves_state_and_names_it(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_keep="""
+        def test_keep(batchform_stack):
+            batchform_stack("stack")
+        """
+    )
+    result = project.runpytest("--batchform-keep")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*batchform kept stacks*", "*terraform destroy*"])
+    kept = list((project.path / "work").glob("batchform-*/stack/terraform.tfstate"))
+    assert len(kept) == 1
+    assert '"name": "this"' in kept[0].read_text()
+
+
+def test_failing_stack_shows_terraform_diagnostic(project: pytest.Pytester) -> None:
+    (project.path / "stack" / "main.tf").write_text(STACK.replace("input =", "inputs ="))
+    project.makepyfile(
+        test_bad="""
+        def test_bad(batchform_stack):
+            batchform_stack("stack")
+        """
+    )
+    result = project.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['*An argument named "inputs" is not expected here.*'])
+    assert list((project.path / "work").glob("batchform-*")) == []
+
+
+def test_destroy_failure_is_reported_and_state_kept(project: pytest.Pytester) -> None:
+    (project.path / "stack" / "sticky.tf").write_text(
+        'resource "terraform_data" "sticky" {\n  provisioner "local-exec" {\n'
+        '    when    = destroy\n    command = "exit 1"\n  }\n}\n'
+    )
+    project.makepyfile(
+        test_sticky="""
+        def test_sticky(batchform_stack):
+            batchform_stack("stack")
+        """
+    )
+    result = project.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*DestroyFailedError*", "*state kept in*"])
+    assert len(list((project.path / "work").glob("batchform-*/stack/terraform.tfstate"))) == 1
+
+
+INVENTORY_TEST = """
+from pathlib import Path
+
+def test_inventory(batchform_stack, plan_inventory):
+    stack = batchform_stack(Path("stack"))
+    plan_inventory(stack.plan, Path("inventory.yaml"))
+"""
+
+
+def test_plan_inventory_write_then_match_then_diff(project: pytest.Pytester) -> None:
+    project.makepyfile(test_inventory=INVENTORY_TEST)
+    project.runpytest().assert_outcomes(failed=1)
+    project.runpytest("--batchform-update-plans").assert_outcomes(passed=1)
+    inventory = project.path / "inventory.yaml"
+    assert "terraform_data.this: create" in inventory.read_text()
+    project.runpytest().assert_outcomes(passed=1)
+
+    inventory.write_text(
+        "terraform_data.this: update\nterraform_data.gone: create\n"
+        "terraform_data.replaced: create\n"
+    )
+    result = project.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*plan differs from inventory.yaml*",
+            "*-terraform_data.gone: create",
+            "*-terraform_data.this: update",
+            "*+terraform_data.this: create",
+            "*pytest --batchform-update-plans*",
+        ]
+    )
+
+
+def test_registry_provider_skips_with_reason(project: pytest.Pytester) -> None:
+    from batchform.harness import registry_provider_unavailable
+
+    if not registry_provider_unavailable():
+        pytest.skip("the real provider is installable here")
+    project.makepyfile(
+        test_registry="""
+        def test_real(batchform_stack):
+            batchform_stack("stack")
+        """
+    )
+    result = project.runpytest("--batchform-provider", "registry", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*real hashicorp/aws provider cannot be installed*"])
+
+
+def test_plugin_imports_nothing_heavy() -> None:
+    probe = (
+        "import sys, batchform.pytest_plugin; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'batchform', 'yaml', 'jinja2', 'hcl2', 'lark', 'grpc', 'botocore', 'pydantic', "
+        "'typer', 'google', 'msgpack', 'cryptography'}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    assert loaded.strip() == "['batchform', 'batchform.pytest_plugin']"
