@@ -1,0 +1,109 @@
+"""The spec models: defaults, both formats, and errors that point at the field and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from batchform.errors import SpecError, UsageError
+from batchform.spec import load_spec, parse_spec, starter_spec_text, write_starter_spec
+
+MINIMAL = """
+name = "demo"
+
+[[compute_environments]]
+name = "ce"
+
+[[job_queues]]
+name = "q"
+compute_environments = ["ce"]
+"""
+
+
+def test_minimal_spec_takes_safe_defaults() -> None:
+    spec = parse_spec(MINIMAL, source="s.toml", suffix=".toml")
+    ce = spec.compute_environments[0]
+    assert spec.network.mode == "nat"
+    assert ce.type == "EC2"
+    assert ce.resolved_instance_types == ["optimal"]
+    assert ce.resolved_allocation_strategy == "BEST_FIT_PROGRESSIVE"
+    assert ce.resolved_min_vcpus == 0
+    assert spec.job_definitions == []
+
+
+def test_spot_defaults_to_an_updatable_spot_strategy() -> None:
+    text = MINIMAL.replace('name = "ce"', 'name = "ce"\ntype = "SPOT"')
+    spec = parse_spec(text, source="s.toml", suffix=".toml")
+    assert spec.compute_environments[0].resolved_allocation_strategy == (
+        "SPOT_PRICE_CAPACITY_OPTIMIZED"
+    )
+
+
+def test_yaml_and_toml_give_the_same_spec() -> None:
+    yaml_text = (
+        "name: demo\ncompute_environments:\n  - name: ce\n"
+        "job_queues:\n  - name: q\n    compute_environments: [ce]\n"
+    )
+    assert parse_spec(yaml_text, source="s.yaml", suffix=".yaml") == parse_spec(
+        MINIMAL, source="s.toml", suffix=".toml"
+    )
+
+
+def test_default_spec_is_the_commented_starter() -> None:
+    assert "#" in starter_spec_text()
+    spec = load_spec(None)
+    assert spec.network.mode == "nat" and spec.network.nat_gateways == "single"
+    assert [ce.type for ce in spec.compute_environments] == ["EC2"]
+    assert spec.job_definitions[0].command == ["echo", "hello world"]
+
+
+def test_toml_errors_carry_the_line_of_the_field() -> None:
+    text = MINIMAL.replace('name = "ce"', 'name = "ce"\nmax_vcpus = "many"')
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="s.toml", suffix=".toml")
+    (problem,) = caught.value.problems
+    assert problem.field == "compute_environments.0.max_vcpus"
+    assert problem.line == 6
+    assert "whole number" in problem.message
+
+
+def test_yaml_errors_carry_the_line_of_the_field() -> None:
+    text = "name: demo\ncompute_environments:\n  - name: ce\n    max_vcpu: 4\njob_queues: []\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="s.yaml", suffix=".yaml")
+    fields = {problem.field: problem.line for problem in caught.value.problems}
+    assert fields["compute_environments.0.max_vcpu"] == 4
+
+
+def test_cross_reference_errors_name_each_field() -> None:
+    text = MINIMAL.replace('compute_environments = ["ce"]', 'compute_environments = ["nope"]')
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="s.toml", suffix=".toml")
+    (problem,) = caught.value.problems
+    assert problem.field == "job_queues.0.compute_environments.0"
+    assert "no compute environment named 'nope'" in problem.message
+
+
+def test_public_image_in_endpoints_mode_suggests_nat_or_ecr() -> None:
+    text = MINIMAL.replace('name = "demo"', 'name = "demo"\n[network]\nmode = "endpoints"')
+    text += '\n[[job_definitions]]\nname = "j"\nimage = "alpine:3.20"\n'
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="s.toml", suffix=".toml")
+    message = str(caught.value)
+    assert "job_definitions.0.image" in message
+    assert "'nat'" in message and "ECR" in message
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="batchform init"):
+        load_spec(tmp_path / "missing.toml")
+
+
+def test_write_starter_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "spec.toml"
+    write_starter_spec(target)
+    assert load_spec(target) == load_spec(None)
+    with pytest.raises(UsageError, match="--force"):
+        write_starter_spec(target)
+    write_starter_spec(target, force=True)
