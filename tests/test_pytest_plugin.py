@@ -201,3 +201,19 @@ def test_plugin_imports_nothing_heavy() -> None:
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout
     assert loaded.strip() == "['batchform', 'batchform.pytest_plugin']"
+
+
+def test_stack_directory_renders_specs_and_passes_directories(tmp_path: Path) -> None:
+    from batchform.errors import SpecError
+    from batchform.pytest_plugin import stack_directory
+    from batchform.spec import write_starter_spec
+
+    assert stack_directory(tmp_path, tmp_path / "unused") == tmp_path
+    default = stack_directory(None, tmp_path / "default")
+    assert (default / "main.tf").is_file()
+    assert (default / "modules" / "job_queue" / "main.tf").is_file()
+    write_starter_spec(tmp_path / "spec.toml")
+    from_file = stack_directory(tmp_path / "spec.toml", tmp_path / "from-file")
+    assert (from_file / "main.tf").read_text() == (default / "main.tf").read_text()
+    with pytest.raises(SpecError, match="<spec mapping>.*compute_environments"):
+        stack_directory({"name": "demo"}, tmp_path / "bad")

@@ -6,6 +6,7 @@ and the standard library here; the harness and the generator are imported when a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,12 +99,13 @@ def stack_directory(source: StackSource, out_dir: Path) -> Path:
     if isinstance(source, (str, Path)) and Path(source).is_dir():
         return Path(source)
     from batchform.generate import render_stack
-    from batchform.spec import Spec, load_spec
+    from batchform.spec import load_spec, parse_spec
 
     if source is None or isinstance(source, (str, Path)):
         spec = load_spec(Path(source) if source is not None else None)
     elif isinstance(source, Mapping):
-        spec = Spec.model_validate(dict(source))
+        # Through the spec parser (JSON is YAML), so problems name the field like a spec file.
+        spec = parse_spec(json.dumps(source), source="<spec mapping>", suffix=".yaml")
     else:
         spec = source
     for name, text in render_stack(spec).items():
