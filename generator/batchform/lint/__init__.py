@@ -1,0 +1,8 @@
+"""`batchform lint`: find the AWS Batch traps in any Terraform, statically."""
+
+from __future__ import annotations
+
+from batchform.lint.findings import Finding, LintResult
+from batchform.lint.linter import explain, lint_paths, rule_table
+
+__all__ = ["Finding", "LintResult", "explain", "lint_paths", "rule_table"]

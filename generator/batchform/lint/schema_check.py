@@ -1,0 +1,102 @@
+"""Check resource and data blocks against the AWS provider schema snapshot."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from batchform.lint.syntax import Block
+
+if TYPE_CHECKING:
+    from batchform import schema
+
+_META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
+_META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One mismatch: kind is unknown, missing, too_many or computed."""
+
+    kind: str
+    line: int
+    message: str
+
+
+def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> list[SchemaProblem]:
+    """Every schema problem inside one configuration block (nested blocks included)."""
+    problems: list[SchemaProblem] = []
+    top = not path
+    for name, attribute in block.attributes.items():
+        if top and name in _META_ARGUMENTS:
+            continue
+        spec = type_schema.attribute(name)
+        where = f"{path}{name}"
+        if spec is None:
+            if type_schema.block_type(name) is not None:
+                problems.append(SchemaProblem(
+                    "unknown", attribute.line, f"`{where}` is a block; write `{name} {{ ... }}`"
+                ))
+                continue
+            problems.append(SchemaProblem(
+                "unknown", attribute.line, f"unknown argument `{where}`{_suggest(name, type_schema)}"
+            ))
+        elif spec.computed_only:
+            problems.append(SchemaProblem(
+                "computed", attribute.line, f"`{where}` is set by the provider and cannot be configured"
+            ))
+    counts: dict[str, int] = {}
+    dynamic_types: set[str] = set()
+    for child in block.blocks:
+        if child.type == "dynamic" and child.labels:
+            dynamic_types.add(child.labels[0])
+            nested_type = type_schema.block_type(child.labels[0])
+            content = child.first("content")
+            if nested_type is None:
+                problems.append(SchemaProblem(
+                    "unknown", child.line,
+                    f"unknown block `{path}{child.labels[0]}`{_suggest(child.labels[0], type_schema)}",
+                ))
+            elif content is not None:
+                problems.extend(check_block(content, nested_type.block, f"{path}{child.labels[0]}."))
+            continue
+        if top and child.type in _META_BLOCKS:
+            continue
+        nested_type = type_schema.block_type(child.type)
+        if nested_type is None:
+            hint = (
+                f"; `{child.type}` is an argument: write `{child.type} = ...`"
+                if type_schema.attribute(child.type) is not None
+                else _suggest(child.type, type_schema)
+            )
+            problems.append(SchemaProblem("unknown", child.line, f"unknown block `{path}{child.type}`{hint}"))
+            continue
+        counts[child.type] = counts.get(child.type, 0) + 1
+        if counts[child.type] == 2 and nested_type.max_one:
+            problems.append(SchemaProblem(
+                "too_many", child.line, f"block `{path}{child.type}` may appear at most once"
+            ))
+        elif nested_type.max_items > 1 and counts[child.type] == nested_type.max_items + 1:
+            problems.append(SchemaProblem(
+                "too_many", child.line,
+                f"block `{path}{child.type}` may appear at most {nested_type.max_items} times",
+            ))
+        problems.extend(check_block(child, nested_type.block, f"{path}{child.type}."))
+    for name in type_schema.required_attributes():
+        if name not in block.attributes:
+            problems.append(SchemaProblem(
+                "missing", block.line, f"missing required argument `{path}{name}`"
+            ))
+    for name, nested_type in type_schema.block_types.items():
+        if nested_type.min_items > 0 and name not in dynamic_types:
+            if counts.get(name, 0) < nested_type.min_items:
+                problems.append(SchemaProblem(
+                    "missing", block.line, f"missing required block `{path}{name}`"
+                ))
+    return problems
+
+
+def _suggest(name: str, type_schema: "schema.Block") -> str:
+    close = difflib.get_close_matches(name, sorted(type_schema.names()), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
