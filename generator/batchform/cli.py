@@ -136,6 +136,64 @@ def test(
         raise LifecycleError(f"{stack}: failed at {failed.name}")
 
 
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Terraform directories or .tf files; every .tf below a directory is read "
+            "(a module, a root, or a repository of them).",
+            show_default=False,
+        ),
+    ],
+    *,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output: text, json or sarif (SARIF 2.1.0).")
+    ] = "text",
+    select: Annotated[
+        Optional[str],
+        typer.Option("--select", help="Only these rule codes, comma-separated (e.g. BF001,BF005)."),
+    ] = None,
+    ignore: Annotated[
+        Optional[str],
+        typer.Option("--ignore", help="Skip these rule codes, comma-separated."),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse every file afresh. The cache lives in $BATCHFORM_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
+        ),
+    ] = False,
+) -> None:
+    """Find AWS Batch traps in Terraform: jobs stuck in RUNNABLE, compute environments that
+    cannot be replaced, job definitions that re-register every apply, schema mistakes.
+
+    Exit 1 when an error-severity finding is reported, 0 otherwise, 2 on usage errors or files
+    that cannot be parsed. Silence one finding with `# batchform:ignore CODE reason` on or above
+    the block. `batchform explain CODE` tells what a rule checks and how to fix it."""
+    from batchform.lint import lint_paths
+
+    result = lint_paths(paths, select, ignore, output_format=output_format, use_cache=not no_cache)
+    typer.echo(result.rendered)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def explain(
+    code: Annotated[
+        Optional[str],
+        typer.Argument(help="A rule code such as BF001; without one, every rule is listed."),
+    ] = None,
+) -> None:
+    """Explain a lint rule: what it catches, why it breaks AWS Batch, how to fix it."""
+    from batchform.lint import explain as explain_rule
+
+    typer.echo(explain_rule(code))
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning batchform errors into exit codes."""
     try:

@@ -32,6 +32,7 @@ class LintResult:
     suppressed: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
+    rendered: str = ""
 
     @property
     def exit_code(self) -> int:

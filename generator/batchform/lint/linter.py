@@ -37,10 +37,20 @@ def lint_paths(
     select: Iterable[str] | str | None = None,
     ignore: Iterable[str] | str | None = None,
     *,
+    output_format: str = "text",
+    use_cache: bool = True,
     cache_dir: Path | None | object = _NOT_SET,
     display_root: Path | None = None,
 ) -> LintResult:
-    """Lint every .tf file under `paths`; `cache_dir=None` disables the parse cache."""
+    """Lint every .tf file under `paths`; the result carries its rendering in `output_format`.
+
+    The parse cache is `cache_dir` when given, else the default location (see
+    `default_cache_dir`); `use_cache=False` or `cache_dir=None` disables it.
+    """
+    from batchform.lint.report import FORMATS, render
+
+    if output_format not in FORMATS:
+        raise UsageError(f"--format {output_format!r}: expected one of {', '.join(FORMATS)}")
     path_list = [Path(path) for path in paths]
     if not path_list:
         raise UsageError("give at least one PATH to lint")
@@ -52,6 +62,8 @@ def lint_paths(
         if (selected is None or code in selected) and code not in ignored
     ]
     directory = default_cache_dir() if cache_dir is _NOT_SET else cache_dir
+    if not use_cache:
+        directory = None
     cache = ParseCache(directory if isinstance(directory, Path) else None)
     tree = load_tree(path_list, cache, display_root=display_root)
     extra: dict[Path, list[SourceFile]] = {}
@@ -71,13 +83,15 @@ def lint_paths(
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))
-    return LintResult(
+    result = LintResult(
         findings=kept,
         files=[source.path for source in sources],
         suppressed=len(findings) - len(kept),
         cache_hits=cache.hits,
         cache_misses=cache.misses,
     )
+    result.rendered = render(result, output_format)
+    return result
 
 
 def _run(rules: list[Rule], stack: Stack) -> set[Finding]:
@@ -116,8 +130,10 @@ def _roots(tree: LoadedTree) -> list[Path]:
     return [directory for directory in sorted(tree.modules) if directory not in called]
 
 
-def explain(code: str) -> str:
-    """The explanation of one rule: title, severity, why it matters, how to fix it."""
+def explain(code: str | None = None) -> str:
+    """The explanation of one rule (title, severity, why, fix); every rule listed without one."""
+    if code is None:
+        return rule_table()
     rules = all_rules()
     key = code.strip().upper()
     if key not in rules:

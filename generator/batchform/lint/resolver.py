@@ -169,6 +169,8 @@ class Instance(BlockView):
         """What `<resource>.<name>` evaluates to from elsewhere in the configuration."""
         if name in _COMPUTED:
             return AttrRef(self, (name,))
+        if self.resource.mode == "data" and (self.type, name) == ("template_file", "rendered"):
+            return self._rendered_template()
         if name in self.block.attributes:
             value = self.get(name)
             return AttrRef(self, (name,)) if isinstance(value, Unknown) and not isinstance(
@@ -178,6 +180,15 @@ class Instance(BlockView):
         if views:
             return [view.value() for view in views] if complete else AttrRef(self, (name,))
         return AttrRef(self, (name,))
+
+    def _rendered_template(self) -> Any:
+        """`data.template_file.x.rendered` is its template when there is nothing to substitute."""
+        template = self.get("template")
+        if self.has("vars") and self.get("vars") not in ({}, None):
+            return AttrRef(self, ("rendered",))
+        if isinstance(template, EncodedJson) or (isinstance(template, str) and "${" not in template):
+            return template
+        return AttrRef(self, ("rendered",))
 
     def __repr__(self) -> str:
         return f"Instance({self.address}[{self.key!r}])"

@@ -64,6 +64,9 @@ def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> li
         if top and child.type in _META_BLOCKS:
             continue
         nested_type = type_schema.block_type(child.type)
+        if nested_type is None and _object_list(type_schema, child.type):
+            # Attributes of object lists (aws_security_group ingress/egress) take block syntax.
+            continue
         if nested_type is None:
             hint = (
                 f"; `{child.type}` is an argument: write `{child.type} = ...`"
@@ -97,6 +100,28 @@ def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> li
     return problems
 
 
+def _object_list(type_schema: "schema.Block", name: str) -> bool:
+    attribute = type_schema.attribute(name)
+    kind = attribute.type if attribute is not None else None
+    return (
+        isinstance(kind, list)
+        and len(kind) == 2
+        and kind[0] in ("list", "set")
+        and isinstance(kind[1], list)
+        and kind[1][:1] == ["object"]
+    )
+
+
+# Arguments AWS provider v6 renamed or removed, with what replaced them.
+_RENAMED = {
+    "compute_environment_name": "name",
+    "compute_environment_name_prefix": "name_prefix",
+    "compute_environments": "compute_environment_order",
+}
+
+
 def _suggest(name: str, type_schema: "schema.Block") -> str:
+    if name in _RENAMED and _RENAMED[name] in type_schema.names():
+        return f"; renamed to `{_RENAMED[name]}` in AWS provider v6"
     close = difflib.get_close_matches(name, sorted(type_schema.names()), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""

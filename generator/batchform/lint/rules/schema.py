@@ -39,7 +39,7 @@ provider (the snapshot shipped with batchform) does not have: a typo, a snake_ca
 mix-up, or an argument removed in provider v6 (e.g. compute_environment_name became name).
 terraform validate would fail.
 """,
-    "use the name the did-you-mean suggests, or remove it",
+    "correct the name (see the suggestion, and the AWS provider v6 docs), or remove it",
 )
 def check_unknown(stack: Stack) -> Iterator[Hit]:
     """BF100."""
