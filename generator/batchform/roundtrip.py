@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from batchform.spec import Spec
 
 Parsed = dict[str, Any]
 _REFERENCE = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
+# python-hcl2 parses about 100 KB a second; above this much text, parse on every core.
+PARALLEL_BYTES = 96_000
+CHUNK_BYTES = 24_000
 
 
 def parse(path: str, text: str) -> Parsed:
@@ -24,6 +28,54 @@ def parse(path: str, text: str) -> Parsed:
     except Exception as error:  # lark raises several unrelated classes
         line = getattr(error, "line", None)
         raise RoundTripError(path, f"python-hcl2 cannot parse the generated text: {error}", line)
+
+
+def parse_files(files: Mapping[str, str]) -> dict[str, Parsed]:
+    """Parse every file, splitting large stacks into whole top-level blocks parsed in parallel."""
+    workers = os.cpu_count() or 1
+    total = sum(len(text) for text in files.values())
+    if total < PARALLEL_BYTES or workers < 2:
+        return {path: parse(path, text) for path, text in files.items()}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {path: parse(path, text) for path, text in files.items()}
+    pieces = [(path, chunk) for path, text in files.items() for chunk in _chunks(text)]
+    # fork: the workers inherit the loaded parser instead of importing it again.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = list(pool.map(_parse_piece, pieces, chunksize=max(1, len(pieces) // workers)))
+    parsed: dict[str, Parsed] = {path: {} for path in files}
+    failed: set[str] = set()
+    for (path, _), result in zip(pieces, results):
+        if result is None:
+            failed.add(path)
+            continue
+        for kind, entries in result.items():
+            parsed[path].setdefault(kind, []).extend(entries)
+    for path in failed:
+        parse(path, files[path])  # again on the whole file, to report the right line
+    return parsed
+
+
+def _parse_piece(piece: tuple[str, str]) -> Parsed | None:
+    try:
+        return hcl2.loads(piece[1])  # type: ignore[no-any-return]
+    except Exception:  # reported by the caller with the whole file's line numbers
+        return None
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """Split generated text between top-level blocks (a line starting a block at column 0)."""
+    start = 0
+    while len(text) - start > CHUNK_BYTES:
+        cut = text.find("\n}\n", start + CHUNK_BYTES)
+        if cut < 0:
+            break
+        yield text[start : cut + 3]
+        start = cut + 3
+    yield text[start:]
 
 
 def blocks(parsed: Parsed, kind: str) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
@@ -82,7 +134,7 @@ def line_of(text: str, needle: str) -> int | None:
 
 def check_stack(spec: Spec, files: Mapping[str, str]) -> dict[str, Parsed]:
     """Parse every .tf file and check it against the spec; raise RoundTripError on a mismatch."""
-    parsed = {path: parse(path, text) for path, text in files.items() if path.endswith(".tf")}
+    parsed = parse_files({path: text for path, text in files.items() if path.endswith(".tf")})
     checker = _Checker(spec, files, parsed)
     checker.check_interfaces()
     checker.check_root()

@@ -1,0 +1,72 @@
+"""The parse-back check: generated text must say what the spec asked for, or nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+
+from batchform import roundtrip
+from batchform.errors import RoundTripError
+from batchform.render import plan_stack, render_terraform
+from batchform.spec import load_spec
+from conftest import GOLDEN
+
+
+@pytest.fixture(scope="module")
+def rendered() -> tuple[object, dict[str, str]]:
+    spec = load_spec(GOLDEN / "multi_queue_fair_share/spec.toml")
+    return spec, render_terraform(plan_stack(spec))
+
+
+def test_generated_stack_passes(rendered: tuple[object, dict[str, str]]) -> None:
+    spec, files = rendered
+    parsed = roundtrip.check_stack(spec, files)  # type: ignore[arg-type]
+    assert set(parsed) == {path for path in files if path.endswith(".tf")}
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "words"),
+    [
+        ("main.tf", '"science-spot"', '"science-spot2"', "reads back as"),
+        ("main.tf", 'THREADS = "8"', 'THREADS = "9"', "environment does not read back"),
+        ("main.tf", "module.network.subnet_ids", "module.network.subnets", "has no output"),
+        ("modules/compute_environment/main.tf", "create_before_destroy = true",
+         "create_before_destroy = false", "create_before_destroy"),
+        ("modules/compute_environment/variables.tf", 'description = "Subnets compute runs in."',
+         "", "lacks a description"),
+        ("modules/job_definition/main.tf", "jsonencode({", "({", "jsonencode"),
+        ("main.tf", "module \"job_queue_light\" {", "module \"job_queue_light\" {{", "cannot parse"),
+    ],
+)
+def test_mismatches_are_reported_with_file_and_line(
+    rendered: tuple[object, dict[str, str]], path: str, old: str, new: str, words: str
+) -> None:
+    spec, files = rendered
+    assert old in files[path]
+    broken = dict(files)
+    broken[path] = files[path].replace(old, new, 1)
+    with pytest.raises(RoundTripError) as caught:
+        roundtrip.check_stack(spec, broken)  # type: ignore[arg-type]
+    assert caught.value.path == path
+    assert words in str(caught.value)
+    assert "bug in batchform" in str(caught.value)
+
+
+def test_parallel_parse_equals_serial(monkeypatch: pytest.MonkeyPatch,
+                                      rendered: tuple[object, dict[str, str]]) -> None:
+    _, files = rendered
+    serial = {path: roundtrip.parse(path, text) for path, text in files.items()}
+    monkeypatch.setattr(roundtrip, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(roundtrip, "CHUNK_BYTES", 500)
+    assert len(list(roundtrip._chunks(files["main.tf"]))) > 3
+    assert roundtrip.parse_files(files) == serial
+
+
+def test_parallel_parse_reports_the_line_in_the_whole_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(roundtrip, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(roundtrip, "CHUNK_BYTES", 10)
+    text = "".join(f'x "{n}" {{\n  a = 1\n}}\n' for n in range(4)) + "d = = 3\n"
+    with pytest.raises(RoundTripError) as caught:
+        roundtrip.parse_files({"bad.tf": text})
+    assert caught.value.line == text.count("\n")
