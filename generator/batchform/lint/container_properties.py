@@ -22,12 +22,12 @@ def _shape() -> Any:
 def shape_problems(properties: dict[str, Any]) -> list[str]:
     """Unknown keys and wrong types, as botocore's ParamValidator reports them.
 
-    Members whose value is unknown are left out before validating; a partly known string is
-    still a string, so it is validated as one.
+    Unknown values are replaced by a placeholder of the type the shape expects, so only what is
+    known is judged; a partly known string is still a string, so it is validated as one.
     """
     from botocore.validate import ParamValidator
 
-    report = ParamValidator().validate(_known_part(properties), _shape())
+    report = ParamValidator().validate(_known_part(properties, _shape()), _shape())
     problems = []
     for line in report.generate_report().splitlines():
         text = line.strip()
@@ -62,18 +62,37 @@ def _check_enums(value: Any, shape: Any, path: str, problems: list[str]) -> None
             problems.append(f"{path}: {value!r} is not one of {allowed}")
 
 
-def _known_part(value: Any) -> Any:
+def _known_part(value: Any, shape: Any) -> Any:
+    """The value with every unknown replaced by a placeholder of the type the shape expects."""
+    if _opaque(value) or isinstance(value, (Partial, EncodedJson)):
+        if isinstance(value, Partial) or shape is None:
+            return _PLACEHOLDER
+        return _PLACEHOLDERS.get(shape.type_name, _PLACEHOLDER)
+    kind = shape.type_name if shape is not None else None
     if isinstance(value, dict):
+        members = shape.members if kind == "structure" else {}
+        value_shape = shape.value if kind == "map" else None
         return {
-            key: _known_part(item)
+            key: _known_part(item, members.get(key, value_shape))
             for key, item in value.items()
-            if not _opaque(item)
         }
     if isinstance(value, list):
-        return [_known_part(item) for item in value if not _opaque(item)]
-    if isinstance(value, (Partial, EncodedJson)):
-        return _PLACEHOLDER
+        member = shape.member if kind == "list" else None
+        return [_known_part(item, member) for item in value]
     return value
+
+
+_PLACEHOLDERS: dict[str, Any] = {
+    "string": _PLACEHOLDER,
+    "integer": 0,
+    "long": 0,
+    "boolean": False,
+    "double": 0.0,
+    "float": 0.0,
+    "list": [],
+    "structure": {},
+    "map": {},
+}
 
 
 def _opaque(value: Any) -> bool:

@@ -99,18 +99,19 @@ def _format(spec: Any, *args: Any) -> str:
         if end >= len(text) or position >= len(args):
             raise _Skip
         verb = text[end]
+        flags = text[index + 1 : end]
         argument = args[position]
         position += 1
         if verb in "sv":
-            out += _string(argument)
+            out += ("%" + flags + "s") % _string(argument)
         elif verb == "d":
-            out += str(int(argument))
+            out += ("%" + flags + "d") % int(argument)
         elif verb == "q":
             out += json.dumps(_string(argument))
         elif verb == "t":
             out += "true" if argument else "false"
         else:
-            out += ("%" + text[index + 1 : end + 1]) % float(argument)
+            out += ("%" + flags + "f") % float(argument)
         index = end + 1
     return out
 

@@ -1,0 +1,100 @@
+"""`batchform lint` and `batchform explain` through typer and as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from batchform.cli import app
+
+LINT = Path(__file__).parent / "lint"
+SEED = LINT / "seed"
+runner = CliRunner()
+
+
+def test_lint_seed_exits_1_with_locations() -> None:
+    result = runner.invoke(app, ["lint", str(SEED), "--no-cache"])
+    assert result.exit_code == 1
+    for code in ("BF001", "BF011", "BF003", "BF007", "BF010"):
+        assert f" {code} " in result.output
+    assert "batch.tf:39: BF001 error aws_batch_compute_environment." in result.output
+
+
+def test_lint_clean_exits_0() -> None:
+    result = runner.invoke(app, ["lint", str(LINT / "clean_ec2"), str(LINT / "clean_fargate"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("0 errors, 0 warnings")
+
+
+def test_lint_warnings_only_exit_0(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", str(SEED), "--select", "BF003", "--no-cache"])
+    assert result.exit_code == 0 and "BF003 warning" in result.output
+
+
+def test_lint_json_format() -> None:
+    result = runner.invoke(app, ["lint", str(SEED), "-f", "json", "--no-cache"])
+    assert result.exit_code == 1
+    assert {item["code"] for item in json.loads(result.output)} >= {"BF001", "BF010"}
+
+
+def test_explain() -> None:
+    result = runner.invoke(app, ["explain", "BF005"])
+    assert result.exit_code == 0 and "ecs-telemetry" in result.output
+    listing = runner.invoke(app, ["explain"])
+    assert listing.exit_code == 0 and "BF019" in listing.output
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, BATCHFORM_NO_CACHE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "batchform", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_subprocess_seed(tmp_path: Path) -> None:
+    done = _run("lint", "seed", cwd=LINT)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    for code, location in [
+        ("BF001", "seed/batch.tf:39"),
+        ("BF011", "seed/batch.tf:47"),
+        ("BF003", "seed/batch.tf:32"),
+        ("BF007", "seed/network.tf:58"),
+        ("BF010", "seed/batch.tf:112"),
+    ]:
+        assert any(line.startswith(f"{location}: {code} ") for line in lines), (code, done.stdout)
+
+
+def test_subprocess_exit_codes(tmp_path: Path) -> None:
+    assert _run("lint", str(LINT / "clean_ec2")).returncode == 0
+    (tmp_path / "broken.tf").write_text('resource "a" "b" {\n  x = \n')
+    broken = _run("lint", str(tmp_path))
+    assert broken.returncode == 2
+    assert "broken.tf:2: cannot parse" in broken.stderr
+    assert _run("lint", str(tmp_path / "missing")).returncode == 2
+    assert _run("lint", str(SEED), "--select", "NOPE").returncode == 2
+    assert _run("explain", "BF999").returncode == 2
+
+
+def test_lint_import_stays_light() -> None:
+    code = (
+        "import sys\n"
+        "from batchform.lint import lint_paths\n"
+        f"lint_paths([{str(LINT / 'clean_ec2')!r}], select='BF001', cache_dir=None)\n"
+        "heavy = [name for name in ('grpc', 'google.protobuf', 'botocore', 'batchform.provider')"
+        " if name in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

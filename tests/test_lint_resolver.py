@@ -1,0 +1,295 @@
+"""The resolver on its own: variables, locals, files, count/for_each, local modules, functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from batchform.lint.cache import ParseCache
+from batchform.lint.loader import load_module_dir, load_tree
+from batchform.lint.resolver import Instance, Resolver, Scope, Stack
+from batchform.lint.syntax import Traversal
+from batchform.lint.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
+
+
+def build_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write a file tree (paths relative to root) and return root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def stack_of(root: Path) -> Stack:
+    """The stack rooted at `root` (child modules loaded on demand)."""
+    cache = ParseCache(None)
+    tree = load_tree([root], cache)
+    resolver = Resolver(lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None))
+    return Stack(resolver.root(root.resolve(), tree.modules[root.resolve()]))
+
+
+def evaluate(stack: Stack, text: str) -> object:
+    """Evaluate an expression written in the root module, as `locals { probe = ... }` would."""
+    from batchform.lint.parser import parse_text
+
+    expr = parse_text(f"locals {{\n  probe = {text}\n}}\n", "probe.tf").blocks[0].attributes["probe"].expr
+    return stack.root.resolver.evaluate(expr, Scope(stack.root))
+
+
+def one(stack: Stack, resource_type: str) -> Instance:
+    (instance,) = stack.instances(resource_type)
+    return instance
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Stack:
+    return stack_of(build_tree(tmp_path, {
+        "variables.tf": """
+variable "name" {
+  type    = string
+  default = "demo"
+}
+variable "azs" {
+  default = ["a", "b", "c"]
+}
+variable "no_default" {
+  type = string
+}
+variable "sizes" {
+  default = { small = 1, large = 4 }
+}
+""",
+        "main.tf": """
+locals {
+  prefix  = "${var.name}-batch"
+  tags    = merge({ team = "science" }, { name = local.prefix })
+  subnets = [for index, az in var.azs : cidrsubnet("10.0.0.0/16", 8, index)]
+  mixed   = "arn:aws:iam::${var.no_default}:role/x"
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  count      = length(var.azs)
+  vpc_id     = aws_vpc.this.id
+  cidr_block = local.subnets[count.index]
+}
+
+resource "aws_sqs_queue" "sized" {
+  for_each = var.sizes
+  name     = "${local.prefix}-${each.key}"
+  delay_seconds = each.value
+}
+""",
+        "other.tf": """
+resource "aws_iam_role" "r" {
+  name = local.prefix
+}
+
+resource "aws_iam_instance_profile" "p" {
+  name = "${aws_iam_role.r.name}-profile"
+  role = aws_iam_role.r.name
+}
+""",
+    }))
+
+
+def test_variable_default_and_locals(stack: Stack) -> None:
+    assert evaluate(stack, "var.name") == "demo"
+    assert evaluate(stack, "local.prefix") == "demo-batch"
+    assert evaluate(stack, "local.tags") == {"team": "science", "name": "demo-batch"}
+
+
+def test_variable_without_default_is_unknown(stack: Stack) -> None:
+    assert isinstance(evaluate(stack, "var.no_default"), Unknown)
+    partial = evaluate(stack, "local.mixed")
+    assert isinstance(partial, Partial) and partial.known_text() == "arn:aws:iam:::role/x"
+
+
+def test_cross_file_resource_attributes(stack: Stack) -> None:
+    profile = one(stack, "aws_iam_instance_profile")
+    assert profile.get("name") == "demo-batch-profile"
+    assert profile.get("role") == "demo-batch"
+    arn = evaluate(stack, "aws_iam_role.r.arn")
+    assert isinstance(arn, AttrRef) and arn.instance.address == "aws_iam_role.r"
+
+
+def test_count_instances_and_splat(stack: Stack) -> None:
+    subnets = stack.instances("aws_subnet")
+    assert [subnet.key for subnet in subnets] == [0, 1, 2]
+    assert [subnet.get("cidr_block") for subnet in subnets] == ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
+    ids = evaluate(stack, "aws_subnet.private[*].id")
+    assert isinstance(ids, list) and [ref.instance.key for ref in ids] == [0, 1, 2]
+    assert evaluate(stack, "aws_subnet.private[1].cidr_block") == "10.0.1.0/24"
+    vpc = subnets[0].get("vpc_id")
+    assert isinstance(vpc, AttrRef) and vpc.instance.type == "aws_vpc"
+
+
+def test_for_each_instances(stack: Stack) -> None:
+    queues = {queue.key: queue for queue in stack.instances("aws_sqs_queue")}
+    assert set(queues) == {"small", "large"}
+    assert queues["large"].get("name") == "demo-batch-large"
+    assert queues["large"].get("delay_seconds") == 4
+    assert evaluate(stack, 'aws_sqs_queue.sized["small"].name') == "demo-batch-small"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('jsonencode({ b = 1, a = "x" })', '{"a":"x","b":1}'),
+        ('concat(["a"], ["b", "c"])', ["a", "b", "c"]),
+        ('merge({ a = 1 }, { a = 2, b = 3 })', {"a": 2, "b": 3}),
+        ("tostring(5)", "5"),
+        ('format("%s-%03d", "job", 7)', "job-007"),
+        ('lookup({ a = 1 }, "b", 9)', 9),
+        ('toset(["a", "a", "b"])', ["a", "b"]),
+        ('cidrsubnet("10.0.0.0/16", 4, 2)', "10.0.32.0/20"),
+        ('length(var.azs) > 2 ? "many" : "few"', "many"),
+        ('upper(join("-", ["a", "b"]))', "A-B"),
+        ("[for name, size in var.sizes : size if size > 1]", [4]),
+        ('{ for az in var.azs : az => "${az}-x" }', {"a": "a-x", "b": "b-x", "c": "c-x"}),
+        ("timestamp()", UNKNOWN),
+        ("1 + 2 * 3", 7),
+    ],
+)
+def test_functions_and_operators(stack: Stack, text: str, expected: object) -> None:
+    assert evaluate(stack, text) == expected
+
+
+def test_jsonencode_with_unknowns_keeps_structure(stack: Stack) -> None:
+    value = evaluate(stack, "jsonencode({ image = var.no_default, vcpus = 2 })")
+    assert isinstance(value, EncodedJson)
+    assert value.value["vcpus"] == 2 and isinstance(value.value["image"], Unknown)
+
+
+def test_local_module_arguments_flow_in(tmp_path: Path) -> None:
+    stack = stack_of(build_tree(tmp_path, {
+        "main.tf": """
+variable "env" {
+  default = "prod"
+}
+resource "aws_iam_role" "instance" {
+  name = "instance"
+}
+module "ce" {
+  source        = "./modules/ce"
+  name          = "batch-${var.env}"
+  instance_role = aws_iam_role.instance.arn
+  types         = ["c5.large"]
+}
+output "ce_arn" {
+  value = module.ce.arn
+}
+""",
+        "modules/ce/main.tf": """
+variable "name" {}
+variable "instance_role" {}
+variable "types" {}
+variable "max_vcpus" {
+  default = 16
+}
+resource "aws_batch_compute_environment" "this" {
+  name_prefix = "${var.name}-"
+  compute_resources {
+    type          = "EC2"
+    instance_role = var.instance_role
+    instance_type = var.types
+    max_vcpus     = var.max_vcpus
+  }
+}
+output "arn" {
+  value = aws_batch_compute_environment.this.arn
+}
+""",
+    }))
+    ce = one(stack, "aws_batch_compute_environment")
+    assert ce.address == "module.ce.aws_batch_compute_environment.this"
+    assert ce.get("name_prefix") == "batch-prod-"
+    resources = ce.first("compute_resources")
+    assert resources is not None
+    role = resources.get("instance_role")
+    assert isinstance(role, AttrRef) and role.instance.address == "aws_iam_role.instance"
+    assert resources.get("instance_type") == ["c5.large"]
+    assert resources.get("max_vcpus") == 16
+    output = evaluate(stack, "module.ce.arn")
+    assert isinstance(output, AttrRef) and output.instance is ce
+    # origin() follows the module variable back to the caller's expression.
+    expr = resources.expr("instance_role")
+    assert expr is not None
+    origin, scope = stack.root.resolver.origin(expr, resources.scope)
+    assert isinstance(origin, Traversal) and origin.dotted() == "aws_iam_role.instance.arn"
+    assert scope.module is stack.root
+
+
+def test_dependencies_follow_depends_on_and_module_calls(tmp_path: Path) -> None:
+    stack = stack_of(build_tree(tmp_path, {
+        "main.tf": """
+resource "aws_iam_role" "service" {
+  name = "service"
+}
+resource "aws_iam_role_policy_attachment" "service" {
+  role       = aws_iam_role.service.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"
+}
+module "ce" {
+  source       = "./ce"
+  service_role = aws_iam_role.service.arn
+  depends_on   = [aws_iam_role_policy_attachment.service]
+}
+""",
+        "ce/main.tf": """
+variable "service_role" {}
+resource "aws_batch_compute_environment" "this" {
+  service_role = var.service_role
+}
+""",
+    }))
+    ce = one(stack, "aws_batch_compute_environment")
+    addresses = {resource.address for resource in stack.root.resolver.dependencies(ce.resource)}
+    assert addresses == {"aws_iam_role.service", "aws_iam_role_policy_attachment.service"}
+
+
+def test_unknown_count_keeps_a_representative(tmp_path: Path) -> None:
+    stack = stack_of(build_tree(tmp_path, {
+        "main.tf": """
+variable "n" {
+  type = number
+}
+resource "aws_subnet" "s" {
+  count      = var.n
+  cidr_block = "10.0.${count.index}.0/24"
+}
+""",
+    }))
+    (subnet,) = stack.instances("aws_subnet")
+    assert isinstance(subnet.key, Unknown)
+    assert isinstance(subnet.get("cidr_block"), Partial)
+    assert isinstance(evaluate(stack, "aws_subnet.s[*].id"), Unknown)
+    ref = evaluate(stack, "aws_subnet.s[0].id")
+    assert isinstance(ref, AttrRef) and ref.instance is subnet
+
+
+def test_dynamic_blocks_expand(tmp_path: Path) -> None:
+    stack = stack_of(build_tree(tmp_path, {
+        "main.tf": """
+variable "ports" {
+  default = [443, 80]
+}
+resource "aws_security_group" "g" {
+  dynamic "egress" {
+    for_each = var.ports
+    content {
+      from_port = egress.value
+      to_port   = egress.value
+    }
+  }
+}
+""",
+    }))
+    group = one(stack, "aws_security_group")
+    blocks, complete = group.nested("egress")
+    assert complete and [block.get("from_port") for block in blocks] == [443, 80]
