@@ -43,9 +43,7 @@ def main() -> None:
         "instance_types": types,
     }
     # One type per line keeps diffs of a catalogue refresh readable.
-    lines = [
-        f"  {json.dumps(name)}: {json.dumps(entry)}" for name, entry in types.items()
-    ]
+    lines = [f"  {json.dumps(name)}: {json.dumps(entry)}" for name, entry in types.items()]
     header = json.dumps({key: document[key] for key in ("source", "generated_by")}, indent=1)
     text = header[:-2] + ',\n "instance_types": {\n' + ",\n".join(lines) + "\n }\n}\n"
     json.loads(text)

@@ -24,7 +24,12 @@ def test_blocks_and_attributes_keep_lines() -> None:
         "main.tf",
     )
     (block,) = source.blocks
-    assert (block.type, block.labels, block.line, block.end_line) == ("resource", ("aws_vpc", "this"), 2, 8)
+    assert (block.type, block.labels, block.line, block.end_line) == (
+        "resource",
+        ("aws_vpc", "this"),
+        2,
+        8,
+    )
     assert block.attributes["cidr_block"].line == 3
     assert block.attributes["tags"].line == 5
     assert block.file == "main.tf"
@@ -33,7 +38,7 @@ def test_blocks_and_attributes_keep_lines() -> None:
 def test_expressions_and_heredocs() -> None:
     source = parse_text(
         'locals {\n  a = "x-${var.y}"\n  b = jsonencode({ k = 1 })\n'
-        "  c = <<-EOT\n    {\"image\": \"${var.image}\"}\n  EOT\n}\n",
+        '  c = <<-EOT\n    {"image": "${var.image}"}\n  EOT\n}\n',
         "l.tf",
     )
     attributes = source.blocks[0].attributes
@@ -87,7 +92,7 @@ def test_second_run_hits_the_cache(tmp_path: Path) -> None:
 def test_warm_load_does_not_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = ParseCache(tmp_path)
     load_tree([SEED], cache)
-    import batchform.lint.parser as parser
+    from batchform.lint import parser
 
     def refuse(text: str, path: str) -> None:
         raise AssertionError(f"parsed {path} although it was cached")

@@ -34,7 +34,10 @@ def test_seed_like_setup_reports_the_traps(seed_result) -> None:  # type: ignore
 
 def test_text_lines(seed_result) -> None:  # type: ignore[no-untyped-def]
     lines = render_text(seed_result).splitlines()
-    assert lines[-1] == f"3 files, {sum(f.severity == 'error' for f in seed_result.findings)} errors, 1 warnings"
+    assert (
+        lines[-1]
+        == f"3 files, {sum(f.severity == 'error' for f in seed_result.findings)} errors, 1 warnings"
+    )
     first = seed_result.findings[0]
     assert lines[0] == (
         f"{first.file}:{first.line}: {first.code} {first.severity} {first.address}: "

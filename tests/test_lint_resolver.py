@@ -26,7 +26,9 @@ def stack_of(root: Path) -> Stack:
     """The stack rooted at `root` (child modules loaded on demand)."""
     cache = ParseCache(None)
     tree = load_tree([root], cache)
-    resolver = Resolver(lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None))
+    resolver = Resolver(
+        lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None)
+    )
     return Stack(resolver.root(root.resolve(), tree.modules[root.resolve()]))
 
 
@@ -34,7 +36,12 @@ def evaluate(stack: Stack, text: str) -> object:
     """Evaluate an expression written in the root module, as `locals { probe = ... }` would."""
     from batchform.lint.parser import parse_text
 
-    expr = parse_text(f"locals {{\n  probe = {text}\n}}\n", "probe.tf").blocks[0].attributes["probe"].expr
+    expr = (
+        parse_text(f"locals {{\n  probe = {text}\n}}\n", "probe.tf")
+        .blocks[0]
+        .attributes["probe"]
+        .expr
+    )
     return stack.root.resolver.evaluate(expr, Scope(stack.root))
 
 
@@ -45,8 +52,11 @@ def one(stack: Stack, resource_type: str) -> Instance:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Stack:
-    return stack_of(build_tree(tmp_path, {
-        "variables.tf": """
+    return stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "variables.tf": """
 variable "name" {
   type    = string
   default = "demo"
@@ -61,7 +71,7 @@ variable "sizes" {
   default = { small = 1, large = 4 }
 }
 """,
-        "main.tf": """
+                "main.tf": """
 locals {
   prefix  = "${var.name}-batch"
   tags    = merge({ team = "science" }, { name = local.prefix })
@@ -85,7 +95,7 @@ resource "aws_sqs_queue" "sized" {
   delay_seconds = each.value
 }
 """,
-        "other.tf": """
+                "other.tf": """
 resource "aws_iam_role" "r" {
   name = local.prefix
 }
@@ -95,7 +105,9 @@ resource "aws_iam_instance_profile" "p" {
   role = aws_iam_role.r.name
 }
 """,
-    }))
+            },
+        )
+    )
 
 
 def test_variable_default_and_locals(stack: Stack) -> None:
@@ -121,7 +133,11 @@ def test_cross_file_resource_attributes(stack: Stack) -> None:
 def test_count_instances_and_splat(stack: Stack) -> None:
     subnets = stack.instances("aws_subnet")
     assert [subnet.key for subnet in subnets] == [0, 1, 2]
-    assert [subnet.get("cidr_block") for subnet in subnets] == ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]
+    assert [subnet.get("cidr_block") for subnet in subnets] == [
+        "10.0.0.0/24",
+        "10.0.1.0/24",
+        "10.0.2.0/24",
+    ]
     ids = evaluate(stack, "aws_subnet.private[*].id")
     assert isinstance(ids, list) and [ref.instance.key for ref in ids] == [0, 1, 2]
     assert evaluate(stack, "aws_subnet.private[1].cidr_block") == "10.0.1.0/24"
@@ -142,7 +158,7 @@ def test_for_each_instances(stack: Stack) -> None:
     [
         ('jsonencode({ b = 1, a = "x" })', '{"a":"x","b":1}'),
         ('concat(["a"], ["b", "c"])', ["a", "b", "c"]),
-        ('merge({ a = 1 }, { a = 2, b = 3 })', {"a": 2, "b": 3}),
+        ("merge({ a = 1 }, { a = 2, b = 3 })", {"a": 2, "b": 3}),
         ("tostring(5)", "5"),
         ('format("%s-%03d", "job", 7)', "job-007"),
         ('lookup({ a = 1 }, "b", 9)', 9),
@@ -167,8 +183,11 @@ def test_jsonencode_with_unknowns_keeps_structure(stack: Stack) -> None:
 
 
 def test_local_module_arguments_flow_in(tmp_path: Path) -> None:
-    stack = stack_of(build_tree(tmp_path, {
-        "main.tf": """
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
 variable "env" {
   default = "prod"
 }
@@ -185,7 +204,7 @@ output "ce_arn" {
   value = module.ce.arn
 }
 """,
-        "modules/ce/main.tf": """
+                "modules/ce/main.tf": """
 variable "name" {}
 variable "instance_role" {}
 variable "types" {}
@@ -205,7 +224,9 @@ output "arn" {
   value = aws_batch_compute_environment.this.arn
 }
 """,
-    }))
+            },
+        )
+    )
     ce = one(stack, "aws_batch_compute_environment")
     assert ce.address == "module.ce.aws_batch_compute_environment.this"
     assert ce.get("name_prefix") == "batch-prod-"
@@ -226,8 +247,11 @@ output "arn" {
 
 
 def test_dependencies_follow_depends_on_and_module_calls(tmp_path: Path) -> None:
-    stack = stack_of(build_tree(tmp_path, {
-        "main.tf": """
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
 resource "aws_iam_role" "service" {
   name = "service"
 }
@@ -241,21 +265,26 @@ module "ce" {
   depends_on   = [aws_iam_role_policy_attachment.service]
 }
 """,
-        "ce/main.tf": """
+                "ce/main.tf": """
 variable "service_role" {}
 resource "aws_batch_compute_environment" "this" {
   service_role = var.service_role
 }
 """,
-    }))
+            },
+        )
+    )
     ce = one(stack, "aws_batch_compute_environment")
     addresses = {resource.address for resource in stack.root.resolver.dependencies(ce.resource)}
     assert addresses == {"aws_iam_role.service", "aws_iam_role_policy_attachment.service"}
 
 
 def test_unknown_count_keeps_a_representative(tmp_path: Path) -> None:
-    stack = stack_of(build_tree(tmp_path, {
-        "main.tf": """
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
 variable "n" {
   type = number
 }
@@ -264,7 +293,9 @@ resource "aws_subnet" "s" {
   cidr_block = "10.0.${count.index}.0/24"
 }
 """,
-    }))
+            },
+        )
+    )
     (subnet,) = stack.instances("aws_subnet")
     assert isinstance(subnet.key, Unknown)
     assert isinstance(subnet.get("cidr_block"), Partial)
@@ -274,8 +305,11 @@ resource "aws_subnet" "s" {
 
 
 def test_dynamic_blocks_expand(tmp_path: Path) -> None:
-    stack = stack_of(build_tree(tmp_path, {
-        "main.tf": """
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
 variable "ports" {
   default = [443, 80]
 }
@@ -289,7 +323,9 @@ resource "aws_security_group" "g" {
   }
 }
 """,
-    }))
+            },
+        )
+    )
     group = one(stack, "aws_security_group")
     blocks, complete = group.nested("egress")
     assert complete and [block.get("from_port") for block in blocks] == [443, 80]

@@ -26,7 +26,7 @@ def instance_of(value: Any, resource_type: str) -> Instance | None:
 
 
 def ce_platform(ce: Instance) -> str | None:
-    """"EC2" for EC2/SPOT, "FARGATE" for FARGATE/FARGATE_SPOT, None when unknown or unmanaged."""
+    """ "EC2" for EC2/SPOT, "FARGATE" for FARGATE/FARGATE_SPOT, None when unknown or unmanaged."""
     resources = ce.first("compute_resources")
     if resources is None:
         return None
@@ -64,7 +64,7 @@ def queue_environments(queue: Instance) -> tuple[list[Instance | None], bool]:
 
 
 def job_platform(job: Instance) -> str | None:
-    """"FARGATE" or "EC2" from `platform_capabilities` (EC2 when unset), None when unknown."""
+    """ "FARGATE" or "EC2" from `platform_capabilities` (EC2 when unset), None when unknown."""
     if not job.has("platform_capabilities"):
         return "EC2"
     value = job.get("platform_capabilities")
@@ -95,7 +95,11 @@ class ContainerProperties:
 
     def vcpus(self) -> float | None:
         """The vCPUs the job asks for, when known."""
-        return _number(self.requirement("VCPU") if self.requirement("VCPU") is not None else self.value.get("vcpus"))
+        return _number(
+            self.requirement("VCPU")
+            if self.requirement("VCPU") is not None
+            else self.value.get("vcpus")
+        )
 
     def memory(self) -> float | None:
         """The memory (MiB) the job asks for, when known."""

@@ -13,7 +13,7 @@ _PLACEHOLDER = "batchform-unknown"
 @functools.lru_cache(maxsize=1)
 def _shape() -> Any:
     """The ContainerProperties input shape from botocore's bundled Batch model (loaded once)."""
-    import botocore.session
+    import botocore.session  # type: ignore[import-untyped]
 
     model = botocore.session.get_session().get_service_model("batch")
     return model.shape_for("ContainerProperties")
@@ -25,7 +25,7 @@ def shape_problems(properties: dict[str, Any]) -> list[str]:
     Unknown values are replaced by a placeholder of the type the shape expects, so only what is
     known is judged; a partly known string is still a string, so it is validated as one.
     """
-    from botocore.validate import ParamValidator
+    from botocore.validate import ParamValidator  # type: ignore[import-untyped]
 
     report = ParamValidator().validate(_known_part(properties, _shape()), _shape())
     problems = []
@@ -52,14 +52,20 @@ def _check_enums(value: Any, shape: Any, path: str, problems: list[str]) -> None
     if kind == "structure" and isinstance(value, dict):
         for name, item in value.items():
             if name in shape.members:
-                _check_enums(item, shape.members[name], f"{path}.{name}" if path else name, problems)
+                _check_enums(
+                    item, shape.members[name], f"{path}.{name}" if path else name, problems
+                )
     elif kind == "list" and isinstance(value, list):
         for position, item in enumerate(value):
             _check_enums(item, shape.member, f"{path}[{position}]", problems)
-    elif kind == "string" and isinstance(value, str) and getattr(shape, "enum", None):
-        if value not in shape.enum:
-            allowed = ", ".join(shape.enum)
-            problems.append(f"{path}: {value!r} is not one of {allowed}")
+    elif (
+        kind == "string"
+        and isinstance(value, str)
+        and getattr(shape, "enum", None)
+        and value not in shape.enum
+    ):
+        allowed = ", ".join(shape.enum)
+        problems.append(f"{path}: {value!r} is not one of {allowed}")
 
 
 def _known_part(value: Any, shape: Any) -> Any:
@@ -73,8 +79,7 @@ def _known_part(value: Any, shape: Any) -> Any:
         members = shape.members if kind == "structure" else {}
         value_shape = shape.value if kind == "map" else None
         return {
-            key: _known_part(item, members.get(key, value_shape))
-            for key, item in value.items()
+            key: _known_part(item, members.get(key, value_shape)) for key, item in value.items()
         }
     if isinstance(value, list):
         member = shape.member if kind == "list" else None

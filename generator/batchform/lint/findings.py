@@ -20,7 +20,10 @@ class Finding:
     def as_dict(self) -> dict[str, object]:
         """The JSON form: code, severity, file, line, address, message, fix."""
         data = asdict(self)
-        return {key: data[key] for key in ("code", "severity", "file", "line", "address", "message", "fix")}
+        return {
+            key: data[key]
+            for key in ("code", "severity", "file", "line", "address", "message", "fix")
+        }
 
 
 @dataclass

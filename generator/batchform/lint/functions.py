@@ -239,6 +239,11 @@ def _tonumber(value: Any) -> int | float:
     return int(number) if number.is_integer() else number
 
 
+def _contains(items: Any, value: Any) -> bool:
+    _known(items, value)
+    return value in _list(items)
+
+
 def _str_fn(function: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
         _known(*args)
@@ -268,7 +273,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "values": _values,
     "coalesce": _coalesce,
     "compact": lambda items: [item for item in _list(items) if item not in (None, "")],
-    "contains": lambda items, value: _known(items, value) or value in _list(items),
+    "contains": _contains,
     "join": _join,
     "try": _try,
     "zipmap": _zipmap,
@@ -300,11 +305,29 @@ def call_function(name: str, args: list[Any]) -> Any:
     function = FUNCTIONS.get(name)
     if function is None:
         return UNKNOWN
-    if name not in ("jsonencode", "try", "tolist", "toset", "concat", "merge", "lookup", "length",
-                    "element", "one", "reverse", "compact", "coalesce", "flatten", "zipmap",
-                    "slice", "keys", "values", "tomap", "distinct", "jsondecode") and any(
-        isinstance(arg, Unknown) and not isinstance(arg, Partial) for arg in args
-    ):
+    if name not in (
+        "jsonencode",
+        "try",
+        "tolist",
+        "toset",
+        "concat",
+        "merge",
+        "lookup",
+        "length",
+        "element",
+        "one",
+        "reverse",
+        "compact",
+        "coalesce",
+        "flatten",
+        "zipmap",
+        "slice",
+        "keys",
+        "values",
+        "tomap",
+        "distinct",
+        "jsondecode",
+    ) and any(isinstance(arg, Unknown) and not isinstance(arg, Partial) for arg in args):
         return UNKNOWN
     try:
         return function(*args)

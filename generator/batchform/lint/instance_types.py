@@ -27,7 +27,8 @@ def catalogue() -> dict[str, InstanceType]:
     text = resources.files("batchform").joinpath("data/instance_types.json").read_text("utf-8")
     data = json.loads(text)["instance_types"]
     return {
-        name: InstanceType(name, entry["vcpus"], entry["memory_mib"]) for name, entry in data.items()
+        name: InstanceType(name, entry["vcpus"], entry["memory_mib"])
+        for name, entry in data.items()
     }
 
 

@@ -72,7 +72,9 @@ def lint_paths(
         if module_dir in tree.modules:
             return tree.modules[module_dir]
         if module_dir not in extra:
-            extra[module_dir] = load_module_dir(module_dir, cache, display_root) if module_dir.is_dir() else []
+            extra[module_dir] = (
+                load_module_dir(module_dir, cache, display_root) if module_dir.is_dir() else []
+            )
         return extra[module_dir]
 
     resolver = Resolver(load_module)

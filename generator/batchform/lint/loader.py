@@ -46,7 +46,9 @@ def find_tf_files(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def load_tree(paths: list[Path], cache: ParseCache, *, display_root: Path | None = None) -> LoadedTree:
+def load_tree(
+    paths: list[Path], cache: ParseCache, *, display_root: Path | None = None
+) -> LoadedTree:
     """Parse every .tf file under `paths`; file names are shown relative to `display_root`."""
     from batchform.lint.parser import parse_text
 
@@ -64,7 +66,9 @@ def load_tree(paths: list[Path], cache: ParseCache, *, display_root: Path | None
     return tree
 
 
-def load_module_dir(directory: Path, cache: ParseCache, display_root: Path | None) -> list[SourceFile]:
+def load_module_dir(
+    directory: Path, cache: ParseCache, display_root: Path | None
+) -> list[SourceFile]:
     """Parse the .tf files directly inside one module directory (not its subdirectories)."""
     from batchform.lint.parser import parse_text
 

@@ -121,7 +121,11 @@ class _Converter:
 
     def attribute(self, node: Any) -> Attribute:
         name_node, expr_node = _trees(node)[0], _trees(node)[-1]
-        name = self.plain_string(name_node) if name_node.data == "string" else str(name_node.children[0])
+        name = (
+            self.plain_string(name_node)
+            if name_node.data == "string"
+            else str(name_node.children[0])
+        )
         return Attribute(name=name, expr=self.expr(expr_node), line=_line(node))
 
     def plain_string(self, node: Any) -> str:
@@ -130,7 +134,7 @@ class _Converter:
             raise _ConvertError("a block label or key cannot hold an interpolation", template.line)
         return "".join(part for part in template.parts if isinstance(part, str))
 
-    def expr(self, node: Any) -> Expr:  # noqa: C901 - one branch per grammar rule
+    def expr(self, node: Any) -> Expr:
         from lark import Token
 
         kind = node.data
@@ -181,7 +185,12 @@ class _Converter:
                     for child in arguments[0].children
                 )
             return Call("::".join(names), args, line, expand)
-        if kind in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+        if kind in (
+            "get_attr_expr_term",
+            "index_expr_term",
+            "attr_splat_expr_term",
+            "full_splat_expr_term",
+        ):
             return self.traversal(node)
         if kind == "conditional":
             parts = [self.expr(child) for child in _trees(node)]
@@ -241,9 +250,9 @@ class _Converter:
     def for_expr(self, node: Any, is_object: bool) -> ForExpr:
         from lark import Token
 
-        intro = [child for child in _trees(node) if child.data == "for_intro"][0]
+        intro = next(child for child in _trees(node) if child.data == "for_intro")
         names = [str(child.children[0]) for child in _trees(intro) if child.data == "identifier"]
-        collection = self.expr([c for c in _trees(intro) if c.data != "identifier"][0])
+        collection = self.expr(next(c for c in _trees(intro) if c.data != "identifier"))
         bodies = [child for child in _trees(node) if child.data not in ("for_intro", "for_cond")]
         conditions = [child for child in _trees(node) if child.data == "for_cond"]
         condition = self.expr(_trees(conditions[0])[0]) if conditions else None
@@ -275,9 +284,7 @@ class _Converter:
                     parts.append(Traversal("%directive", (), _line(part, _line(node))))
                 continue
             text = str(child)
-            if child.type == "ESCAPED_INTERPOLATION":
-                parts.append(text[1:])
-            elif child.type == "ESCAPED_DIRECTIVE":
+            if child.type == "ESCAPED_INTERPOLATION" or child.type == "ESCAPED_DIRECTIVE":
                 parts.append(text[1:])
             else:
                 parts.append(_unescape(text))
@@ -358,7 +365,7 @@ def _parse_fragment(text: str, line: int) -> Expr:
         tree = hcl2.parses_to_tree(f"x = {text}\n")
     except LarkError:
         raise _ConvertError(f"cannot parse interpolation ${{{text}}}", line) from None
-    attribute = [node for node in _trees(tree.children[0]) if node.data == "attribute"][0]
+    attribute = next(node for node in _trees(tree.children[0]) if node.data == "attribute")
     expr = _Converter("").expr(_trees(attribute)[-1])
     return _shift(expr, line - 1)
 

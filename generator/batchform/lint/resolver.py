@@ -7,9 +7,11 @@ can tell an `aws_iam_role` ARN from an `aws_iam_instance_profile` ARN.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from batchform.lint.functions import call_function
 from batchform.lint.syntax import (
@@ -48,7 +50,7 @@ _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisione
 class Scope:
     """Where an expression is evaluated: its module and the names bound around it."""
 
-    module: "ModuleInstance"
+    module: ModuleInstance
     bindings: tuple[tuple[str, Any], ...] = ()
 
     def bound(self, name: str) -> tuple[bool, Any]:
@@ -58,7 +60,7 @@ class Scope:
                 return True, value
         return False, None
 
-    def bind(self, **names: Any) -> "Scope":
+    def bind(self, **names: Any) -> Scope:
         """A scope with more names bound."""
         return Scope(self.module, self.bindings + tuple(names.items()))
 
@@ -101,7 +103,7 @@ class BlockView:
         attribute = self.block.attributes.get(name)
         return attribute.line if attribute else self.block.line
 
-    def nested(self, block_type: str) -> tuple[list["BlockView"], bool]:
+    def nested(self, block_type: str) -> tuple[list[BlockView], bool]:
         """The nested blocks of one type, `dynamic` ones expanded; False when that was not possible."""
         views = [BlockView(child, self.scope) for child in self.block.blocks_of(block_type)]
         complete = True
@@ -120,16 +122,14 @@ class BlockView:
             if items is None or content is None:
                 complete = False
                 if content is not None:
-                    views.append(
-                        BlockView(content, self.scope.bind(**{iterator: UNKNOWN}))
-                    )
+                    views.append(BlockView(content, self.scope.bind(**{iterator: UNKNOWN})))
                 continue
             for key, value in items:
                 scope = self.scope.bind(**{iterator: {"key": key, "value": value}})
                 views.append(BlockView(content, scope))
         return views, complete
 
-    def first(self, block_type: str) -> "BlockView | None":
+    def first(self, block_type: str) -> BlockView | None:
         """The first nested block of one type."""
         views, _ = self.nested(block_type)
         return views[0] if views else None
@@ -150,7 +150,7 @@ class BlockView:
 class Instance(BlockView):
     """One instance of a resource or data block (one per count index / for_each key)."""
 
-    def __init__(self, resource: "Resource", key: Any, scope: Scope) -> None:
+    def __init__(self, resource: Resource, key: Any, scope: Scope) -> None:
         super().__init__(resource.block, scope)
         self.resource = resource
         self.key = key
@@ -173,9 +173,11 @@ class Instance(BlockView):
             return self._rendered_template()
         if name in self.block.attributes:
             value = self.get(name)
-            return AttrRef(self, (name,)) if isinstance(value, Unknown) and not isinstance(
-                value, (AttrRef, EncodedJson)
-            ) else value
+            return (
+                AttrRef(self, (name,))
+                if isinstance(value, Unknown) and not isinstance(value, (AttrRef, EncodedJson))
+                else value
+            )
         views, complete = self.nested(name)
         if views:
             return [view.value() for view in views] if complete else AttrRef(self, (name,))
@@ -186,7 +188,9 @@ class Instance(BlockView):
         template = self.get("template")
         if self.has("vars") and self.get("vars") not in ({}, None):
             return AttrRef(self, ("rendered",))
-        if isinstance(template, EncodedJson) or (isinstance(template, str) and "${" not in template):
+        if isinstance(template, EncodedJson) or (
+            isinstance(template, str) and "${" not in template
+        ):
             return template
         return AttrRef(self, ("rendered",))
 
@@ -197,13 +201,17 @@ class Instance(BlockView):
 class Resource:
     """A `resource` or `data` block inside one module instance."""
 
-    def __init__(self, module: "ModuleInstance", block: Block) -> None:
+    def __init__(self, module: ModuleInstance, block: Block) -> None:
         self.module = module
         self.block = block
         self.mode = block.type
         self.type = block.labels[0]
         self.name = block.labels[1]
-        local = f"{self.type}.{self.name}" if self.mode == "resource" else f"data.{self.type}.{self.name}"
+        local = (
+            f"{self.type}.{self.name}"
+            if self.mode == "resource"
+            else f"data.{self.type}.{self.name}"
+        )
         self.address = f"{module.address}.{local}" if module.address else local
         self._instances: list[Instance] | None = None
         self._value: Any = None
@@ -228,7 +236,8 @@ class Resource:
                 only = Instance(self, UNKNOWN, scope.bind(count={"index": UNKNOWN}))
                 return [only], _UnknownExpansion(only)
             instances = [
-                Instance(self, index, scope.bind(count={"index": index})) for index in range(int(count))
+                Instance(self, index, scope.bind(count={"index": index}))
+                for index in range(int(count))
             ]
             return instances, [ResourceRef(instance) for instance in instances]
         if "for_each" in self.block.attributes:
@@ -258,11 +267,11 @@ class ModuleInstance:
 
     def __init__(
         self,
-        resolver: "Resolver",
+        resolver: Resolver,
         directory: Path,
         files: list[SourceFile],
         address: str,
-        parent: "ModuleInstance | None" = None,
+        parent: ModuleInstance | None = None,
         call: Block | None = None,
     ) -> None:
         self.resolver = resolver
@@ -295,17 +304,17 @@ class ModuleInstance:
         elif block.type == "module" and block.labels:
             self.calls[block.labels[0]] = block
 
-    def child(self, name: str) -> "ModuleInstance | None":
+    def child(self, name: str) -> ModuleInstance | None:
         """The instance of a local module call (`source = "./..."`), None for remote sources."""
         if name not in self._children:
             self._children[name] = self.resolver.instantiate_child(self, name)
         return self._children[name]
 
-    def children(self) -> list["ModuleInstance"]:
+    def children(self) -> list[ModuleInstance]:
         """Every local child module instance."""
         return [child for name in self.calls if (child := self.child(name)) is not None]
 
-    def walk(self) -> Iterator["ModuleInstance"]:
+    def walk(self) -> Iterator[ModuleInstance]:
         """This module and all its descendants."""
         yield self
         for child in self.children():
@@ -376,7 +385,7 @@ class Resolver:
         finally:
             self._depth -= 1
 
-    def _evaluate(self, expr: Expr, scope: Scope) -> Any:  # noqa: C901 - one branch per kind
+    def _evaluate(self, expr: Expr, scope: Scope) -> Any:
         if isinstance(expr, Literal):
             return expr.value
         if isinstance(expr, Template):
@@ -387,7 +396,7 @@ class Resolver:
             result: dict[str, Any] = {}
             for key_expr, value_expr in expr.items:
                 key = self.evaluate(key_expr, scope)
-                if isinstance(key, Unknown) or isinstance(key, (list, dict)):
+                if isinstance(key, (Unknown, list, dict)):
                     return UNKNOWN
                 result[_to_text(key)] = self.evaluate(value_expr, scope)
             return result
@@ -480,7 +489,7 @@ class Resolver:
                 continue
             assert expr.key is not None
             map_key = self.evaluate(expr.key, inner)
-            if isinstance(map_key, Unknown) or isinstance(map_key, (list, dict)):
+            if isinstance(map_key, (Unknown, list, dict)):
                 return UNKNOWN
             text = _to_text(map_key)
             if expr.grouping:
@@ -546,8 +555,7 @@ class Resolver:
             if module.call is not None and name in module.call.attributes and call_scope:
                 return self.evaluate(module.call.attributes[name].expr, call_scope)
             if block is not None and "default" in block.attributes:
-                if module.call is None or name not in module.call.attributes:
-                    return self.evaluate(block.attributes["default"].expr, Scope(module))
+                return self.evaluate(block.attributes["default"].expr, Scope(module))
             return UNKNOWN
 
         return module.memo("var", name, compute)
@@ -577,9 +585,12 @@ class Resolver:
     def origin(self, expr: Expr, scope: Scope) -> tuple[Expr, Scope]:
         """Follow `var.x`, `local.x` and `module.m.out` aliases to the expression that defines them."""
         for _ in range(_MAX_DEPTH):
-            if isinstance(expr, Template) and len(expr.parts) == 1 and not isinstance(
-                expr.parts[0], str
-            ) and not expr.heredoc:
+            if (
+                isinstance(expr, Template)
+                and len(expr.parts) == 1
+                and not isinstance(expr.parts[0], str)
+                and not expr.heredoc
+            ):
                 expr = expr.parts[0]
                 continue
             if not isinstance(expr, Traversal) or expr.source is not None:
@@ -588,7 +599,11 @@ class Resolver:
             module = scope.module
             if expr.root == "var" and len(steps) == 1:
                 call_scope = self.call_scope(module)
-                if module.call is not None and steps[0].name in module.call.attributes and call_scope:
+                if (
+                    module.call is not None
+                    and steps[0].name in module.call.attributes
+                    and call_scope
+                ):
                     expr, scope = module.call.attributes[steps[0].name].expr, call_scope
                     continue
                 block = module.variables.get(steps[0].name)
@@ -658,7 +673,11 @@ class Resolver:
             module = node_scope.module
             if node.root == "data" and len(node.steps) >= 2:
                 resource = module.resources.get(("data", node.steps[0].name, node.steps[1].name))
-            elif node.root == "module" and len(node.steps) == 1 and node.steps[0].name in module.calls:
+            elif (
+                node.root == "module"
+                and len(node.steps) == 1
+                and node.steps[0].name in module.calls
+            ):
                 child = module.child(node.steps[0].name)
                 if child is not None:
                     for descendant in child.walk():
@@ -683,7 +702,7 @@ class Resolver:
         return closure
 
     def _direct_dependencies(self, resource: Resource) -> set[Resource]:
-        cached = getattr(resource, "_direct", None)
+        cached: set[Resource] | None = getattr(resource, "_direct", None)
         if cached is not None:
             return cached
         found: set[Resource] = set()
@@ -741,9 +760,14 @@ def _index(value: Any, key: Any) -> Any:
             return AttrRef(value.instance, value.path + (key,))
         return AttrRef(value.instance, value.path + ("*",))
     if isinstance(key, Unknown):
-        if isinstance(value, list) and value and all(
-            isinstance(item, ResourceRef) and item.instance.resource is value[0].instance.resource
-            for item in value
+        if (
+            isinstance(value, list)
+            and value
+            and all(
+                isinstance(item, ResourceRef)
+                and item.instance.resource is value[0].instance.resource
+                for item in value
+            )
         ):
             return ResourceRef(value[0].instance)
         return UNKNOWN
@@ -765,7 +789,7 @@ def _to_text(value: Any) -> str:
     return str(value)
 
 
-def _operate(op: str, values: list[Any]) -> Any:  # noqa: C901 - one branch per operator
+def _operate(op: str, values: list[Any]) -> Any:
     if len(values) == 1:
         (value,) = values
         if op == "!" and isinstance(value, bool):
@@ -794,23 +818,29 @@ def _operate(op: str, values: list[Any]) -> Any:  # noqa: C901 - one branch per 
     if not all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in numbers):
         return UNKNOWN
     a, b = numbers
+    operation = _ARITHMETIC.get(op)
+    if operation is None:
+        return UNKNOWN
     try:
-        result = {
-            "+": lambda: a + b,
-            "-": lambda: a - b,
-            "*": lambda: a * b,
-            "/": lambda: a / b,
-            "%": lambda: a % b,
-            "<": lambda: a < b,
-            ">": lambda: a > b,
-            "<=": lambda: a <= b,
-            ">=": lambda: a >= b,
-        }[op]()
-    except (KeyError, ZeroDivisionError):
+        result = operation(a, b)
+    except ZeroDivisionError:
         return UNKNOWN
     if isinstance(result, float) and result.is_integer() and op != "/":
         return int(result)
     return result
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": operator.mod,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
 
 
 def _is_number(text: str) -> bool:

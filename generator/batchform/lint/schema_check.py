@@ -24,7 +24,7 @@ class SchemaProblem:
     message: str
 
 
-def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> list[SchemaProblem]:
+def check_block(block: Block, type_schema: schema.Block, path: str = "") -> list[SchemaProblem]:
     """Every schema problem inside one configuration block (nested blocks included)."""
     problems: list[SchemaProblem] = []
     top = not path
@@ -35,17 +35,27 @@ def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> li
         where = f"{path}{name}"
         if spec is None:
             if type_schema.block_type(name) is not None:
-                problems.append(SchemaProblem(
-                    "unknown", attribute.line, f"`{where}` is a block; write `{name} {{ ... }}`"
-                ))
+                problems.append(
+                    SchemaProblem(
+                        "unknown", attribute.line, f"`{where}` is a block; write `{name} {{ ... }}`"
+                    )
+                )
                 continue
-            problems.append(SchemaProblem(
-                "unknown", attribute.line, f"unknown argument `{where}`{_suggest(name, type_schema)}"
-            ))
+            problems.append(
+                SchemaProblem(
+                    "unknown",
+                    attribute.line,
+                    f"unknown argument `{where}`{_suggest(name, type_schema)}",
+                )
+            )
         elif spec.computed_only:
-            problems.append(SchemaProblem(
-                "computed", attribute.line, f"`{where}` is set by the provider and cannot be configured"
-            ))
+            problems.append(
+                SchemaProblem(
+                    "computed",
+                    attribute.line,
+                    f"`{where}` is set by the provider and cannot be configured",
+                )
+            )
     counts: dict[str, int] = {}
     dynamic_types: set[str] = set()
     for child in block.blocks:
@@ -54,12 +64,17 @@ def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> li
             nested_type = type_schema.block_type(child.labels[0])
             content = child.first("content")
             if nested_type is None:
-                problems.append(SchemaProblem(
-                    "unknown", child.line,
-                    f"unknown block `{path}{child.labels[0]}`{_suggest(child.labels[0], type_schema)}",
-                ))
+                problems.append(
+                    SchemaProblem(
+                        "unknown",
+                        child.line,
+                        f"unknown block `{path}{child.labels[0]}`{_suggest(child.labels[0], type_schema)}",
+                    )
+                )
             elif content is not None:
-                problems.extend(check_block(content, nested_type.block, f"{path}{child.labels[0]}."))
+                problems.extend(
+                    check_block(content, nested_type.block, f"{path}{child.labels[0]}.")
+                )
             continue
         if top and child.type in _META_BLOCKS:
             continue
@@ -73,34 +88,44 @@ def check_block(block: Block, type_schema: "schema.Block", path: str = "") -> li
                 if type_schema.attribute(child.type) is not None
                 else _suggest(child.type, type_schema)
             )
-            problems.append(SchemaProblem("unknown", child.line, f"unknown block `{path}{child.type}`{hint}"))
+            problems.append(
+                SchemaProblem("unknown", child.line, f"unknown block `{path}{child.type}`{hint}")
+            )
             continue
         counts[child.type] = counts.get(child.type, 0) + 1
         if counts[child.type] == 2 and nested_type.max_one:
-            problems.append(SchemaProblem(
-                "too_many", child.line, f"block `{path}{child.type}` may appear at most once"
-            ))
+            problems.append(
+                SchemaProblem(
+                    "too_many", child.line, f"block `{path}{child.type}` may appear at most once"
+                )
+            )
         elif nested_type.max_items > 1 and counts[child.type] == nested_type.max_items + 1:
-            problems.append(SchemaProblem(
-                "too_many", child.line,
-                f"block `{path}{child.type}` may appear at most {nested_type.max_items} times",
-            ))
+            problems.append(
+                SchemaProblem(
+                    "too_many",
+                    child.line,
+                    f"block `{path}{child.type}` may appear at most {nested_type.max_items} times",
+                )
+            )
         problems.extend(check_block(child, nested_type.block, f"{path}{child.type}."))
     for name in type_schema.required_attributes():
         if name not in block.attributes:
-            problems.append(SchemaProblem(
-                "missing", block.line, f"missing required argument `{path}{name}`"
-            ))
+            problems.append(
+                SchemaProblem("missing", block.line, f"missing required argument `{path}{name}`")
+            )
     for name, nested_type in type_schema.block_types.items():
-        if nested_type.min_items > 0 and name not in dynamic_types:
-            if counts.get(name, 0) < nested_type.min_items:
-                problems.append(SchemaProblem(
-                    "missing", block.line, f"missing required block `{path}{name}`"
-                ))
+        if (
+            nested_type.min_items > 0
+            and name not in dynamic_types
+            and counts.get(name, 0) < nested_type.min_items
+        ):
+            problems.append(
+                SchemaProblem("missing", block.line, f"missing required block `{path}{name}`")
+            )
     return problems
 
 
-def _object_list(type_schema: "schema.Block", name: str) -> bool:
+def _object_list(type_schema: schema.Block, name: str) -> bool:
     attribute = type_schema.attribute(name)
     kind = attribute.type if attribute is not None else None
     return (
@@ -120,7 +145,7 @@ _RENAMED = {
 }
 
 
-def _suggest(name: str, type_schema: "schema.Block") -> str:
+def _suggest(name: str, type_schema: schema.Block) -> str:
     if name in _RENAMED and _RENAMED[name] in type_schema.names():
         return f"; renamed to `{_RENAMED[name]}` in AWS provider v6"
     close = difflib.get_close_matches(name, sorted(type_schema.names()), n=1, cutoff=0.6)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -18,7 +17,7 @@ class Literal:
 class Template:
     """A quoted string or heredoc: literal text and `${...}` parts; `directive` marks `%{...}`."""
 
-    parts: tuple[Union[str, "Expr"], ...]
+    parts: tuple[str | Expr, ...]
     line: int
     heredoc: bool = False
     directive: bool = False
@@ -28,7 +27,7 @@ class Template:
 class TupleExpr:
     """`[a, b, ...]`."""
 
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
     line: int
 
 
@@ -36,7 +35,7 @@ class TupleExpr:
 class ObjectExpr:
     """`{ key = value, ... }`; a bare identifier key is stored as a string Literal."""
 
-    items: tuple[tuple["Expr", "Expr"], ...]
+    items: tuple[tuple[Expr, Expr], ...]
     line: int
 
 
@@ -46,7 +45,7 @@ class Step:
 
     kind: str
     name: str = ""
-    index: "Expr | None" = None
+    index: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class Traversal:
     root: str
     steps: tuple[Step, ...]
     line: int
-    source: "Expr | None" = None
+    source: Expr | None = None
 
     def dotted(self) -> str:
         """The reference as written, with indexes rendered only when literal."""
@@ -78,7 +77,7 @@ class Call:
     """A function call; `expand` is True for `f(list...)`."""
 
     name: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     line: int
     expand: bool = False
 
@@ -88,7 +87,7 @@ class Operation:
     """A unary (`-x`, `!x`) or binary operation."""
 
     op: str
-    operands: tuple["Expr", ...]
+    operands: tuple[Expr, ...]
     line: int
 
 
@@ -96,9 +95,9 @@ class Operation:
 class Conditional:
     """`cond ? a : b`."""
 
-    condition: "Expr"
-    if_true: "Expr"
-    if_false: "Expr"
+    condition: Expr
+    if_true: Expr
+    if_false: Expr
     line: int
 
 
@@ -108,15 +107,25 @@ class ForExpr:
 
     key_var: str | None
     value_var: str
-    collection: "Expr"
-    key: "Expr | None"
-    value: "Expr"
-    condition: "Expr | None"
+    collection: Expr
+    key: Expr | None
+    value: Expr
+    condition: Expr | None
     grouping: bool
     line: int
 
 
-Expr = Union[Literal, Template, TupleExpr, ObjectExpr, Traversal, Call, Operation, Conditional, ForExpr]
+Expr = (
+    Literal
+    | Template
+    | TupleExpr
+    | ObjectExpr
+    | Traversal
+    | Call
+    | Operation
+    | Conditional
+    | ForExpr
+)
 
 
 @dataclass(frozen=True)
@@ -135,16 +144,16 @@ class Block:
     type: str
     labels: tuple[str, ...]
     attributes: dict[str, Attribute]
-    blocks: list["Block"]
+    blocks: list[Block]
     line: int
     end_line: int
     file: str = ""
 
-    def blocks_of(self, block_type: str) -> list["Block"]:
+    def blocks_of(self, block_type: str) -> list[Block]:
         """The nested blocks of one type, in order."""
         return [block for block in self.blocks if block.type == block_type]
 
-    def first(self, block_type: str) -> "Block | None":
+    def first(self, block_type: str) -> Block | None:
         """The first nested block of one type, if any."""
         found = self.blocks_of(block_type)
         return found[0] if found else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from batchform.lint.resolver import Instance
@@ -25,14 +25,14 @@ UNKNOWN = Unknown()
 class ResourceRef:
     """A whole resource instance, e.g. `aws_subnet.private[0]`."""
 
-    instance: "Instance"
+    instance: Instance
 
 
 @dataclass(frozen=True)
 class AttrRef(Unknown):
     """An attribute the provider computes (`arn`, `id`, ...) of a known resource instance."""
 
-    instance: "Instance"
+    instance: Instance
     path: tuple[str | int, ...]
 
     def __eq__(self, other: object) -> bool:
@@ -71,7 +71,7 @@ class EncodedJson(Unknown):
     value: Any
 
 
-Value = Union[None, bool, int, float, str, list, dict, ResourceRef, Unknown]
+Value = None | bool | int | float | str | list[Any] | dict[str, Any] | ResourceRef | Unknown
 
 
 def is_unknown(value: Any) -> bool:

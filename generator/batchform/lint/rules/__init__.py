@@ -20,7 +20,7 @@ class Hit:
     message: str
 
 
-def hit(instance: "Instance", message: str, at: "BlockView | None" = None, attribute: str = "") -> Hit:
+def hit(instance: Instance, message: str, at: BlockView | None = None, attribute: str = "") -> Hit:
     """A hit on a resource, at one of its attributes or nested blocks when given."""
     view = at or instance
     line = view.line_of(attribute) if attribute else view.line
@@ -45,7 +45,9 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str, title: str, explanation: str, fix: str) -> Callable[[Check], Check]:
+def rule(
+    code: str, severity: str, title: str, explanation: str, fix: str
+) -> Callable[[Check], Check]:
     """Register a check function under a code."""
 
     def register(check: Check) -> Check:

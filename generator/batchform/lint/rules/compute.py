@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from batchform.lint import iam
 from batchform.lint.batch import (
-    CE_TYPE,
     QUEUE_TYPE,
     ce_name_fixed,
     ce_platform,
@@ -17,7 +16,7 @@ from batchform.lint.batch import (
 from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Traversal
-from batchform.lint.values import AttrRef, Partial, Unknown, text_of
+from batchform.lint.values import AttrRef, text_of
 
 _FARGATE_FORBIDDEN = (
     "allocation_strategy",
@@ -72,14 +71,20 @@ def check_replaceable(stack: Stack) -> Iterator[Hit]:
     for ce in _queued_environments(stack):
         cbd = _create_before_destroy(ce)
         if cbd is False:
-            yield hit(ce, "compute environment used by a job queue has no "
-                      "lifecycle { create_before_destroy = true }: replacing it fails while the "
-                      "queue holds it")
+            yield hit(
+                ce,
+                "compute environment used by a job queue has no "
+                "lifecycle { create_before_destroy = true }: replacing it fails while the "
+                "queue holds it",
+            )
         fixed = ce_name_fixed(ce)
         if fixed is not None and not _randomised(ce, fixed):
-            yield hit(ce, f"compute environment used by a job queue has a fixed `{fixed}`: a "
-                      "replacement cannot be created while the old one exists",
-                      attribute=fixed)
+            yield hit(
+                ce,
+                f"compute environment used by a job queue has a fixed `{fixed}`: a "
+                "replacement cannot be created while the old one exists",
+                attribute=fixed,
+            )
 
 
 def _randomised(ce: Instance, argument: str) -> bool:
@@ -122,8 +127,12 @@ def check_service_role_ordering(stack: Stack) -> Iterator[Hit]:
         if any(attachment.resource in dependencies for attachment in attachments):
             continue
         names = ", ".join(sorted({attachment.address for attachment in attachments}))
-        yield hit(ce, f"service role {role.address} is attached by {names}, which the compute "
-                  "environment does not depend on", attribute="service_role")
+        yield hit(
+            ce,
+            f"service role {role.address} is attached by {names}, which the compute "
+            "environment does not depend on",
+            attribute="service_role",
+        )
 
 
 @rule(
@@ -146,8 +155,9 @@ def check_fargate_fields(stack: Stack) -> Iterator[Hit]:
         assert resources is not None
         for name in _FARGATE_FORBIDDEN:
             if resources.has(name) and resources.get(name) is not None:
-                yield hit(ce, f"Fargate compute environment sets `{name}`", at=resources,
-                          attribute=name)
+                yield hit(
+                    ce, f"Fargate compute environment sets `{name}`", at=resources, attribute=name
+                )
         for name in _FARGATE_FORBIDDEN_BLOCKS:
             views, _ = resources.nested(name)
             for view in views:
@@ -177,12 +187,18 @@ def check_instance_role(stack: Stack) -> Iterator[Hit]:
         text = text_of(value)
         if role is not None or (text is not None and ":role/" in text):
             shown = role.address if role is not None else text
-            yield hit(ce, f"instance_role is a role ARN ({shown}), not an instance profile ARN",
-                      at=resources, attribute="instance_role")
+            yield hit(
+                ce,
+                f"instance_role is a role ARN ({shown}), not an instance profile ARN",
+                at=resources,
+                attribute="instance_role",
+            )
             continue
-        profile = value.instance if isinstance(value, AttrRef) and (
-            value.instance.type == iam.PROFILE_TYPE
-        ) else None
+        profile = (
+            value.instance
+            if isinstance(value, AttrRef) and (value.instance.type == iam.PROFILE_TYPE)
+            else None
+        )
         if profile is None:
             continue
         held = iam.profile_role(stack, profile)
@@ -192,9 +208,13 @@ def check_instance_role(stack: Stack) -> Iterator[Hit]:
         if not complete:
             continue
         if not any(arn.endswith("AmazonEC2ContainerServiceforEC2Role") for arn, _ in policies):
-            yield hit(ce, f"instance role {held.address} (in {profile.address}) lacks "
-                      "AmazonEC2ContainerServiceforEC2Role", at=resources,
-                      attribute="instance_role")
+            yield hit(
+                ce,
+                f"instance role {held.address} (in {profile.address}) lacks "
+                "AmazonEC2ContainerServiceforEC2Role",
+                at=resources,
+                attribute="instance_role",
+            )
 
 
 @rule(
@@ -217,8 +237,12 @@ def check_desired_vcpus(stack: Stack) -> Iterator[Hit]:
             continue
         if _ignores(ce, "compute_resources", "desired_vcpus"):
             continue
-        yield hit(ce, "desired_vcpus is set but not in lifecycle.ignore_changes", at=resources,
-                  attribute="desired_vcpus")
+        yield hit(
+            ce,
+            "desired_vcpus is set but not in lifecycle.ignore_changes",
+            at=resources,
+            attribute="desired_vcpus",
+        )
 
 
 def _ignores(ce: Instance, *path: str) -> bool:
@@ -266,8 +290,10 @@ def check_compute_tags(stack: Stack) -> Iterator[Hit]:
                 node.root == "var"
                 or (node.root == "data" and node.steps and node.steps[0].name == "aws_default_tags")
             ):
-                yield hit(ce, f"compute_resources.tags depends on {node.dotted()}", at=resources,
-                          attribute="tags")
+                yield hit(
+                    ce,
+                    f"compute_resources.tags depends on {node.dotted()}",
+                    at=resources,
+                    attribute="tags",
+                )
                 break
-
-

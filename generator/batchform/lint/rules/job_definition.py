@@ -18,7 +18,6 @@ from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Literal, Template, Traversal
 
-
 # Fargate task sizes: vCPU -> (lowest MiB, highest MiB, step MiB). AWS Batch user guide.
 FARGATE_SIZES: dict[float, tuple[int, int, int]] = {
     0.25: (512, 2048, 512),
@@ -63,15 +62,21 @@ def check_jsonencode(stack: Stack) -> Iterator[Hit]:
             kind = "a heredoc" if origin.heredoc else "a literal string"
         elif isinstance(origin, Literal) and isinstance(origin.value, str):
             kind = "a literal string"
-        elif isinstance(origin, Traversal) and origin.root == "data" and origin.steps and (
-            origin.steps[0].name == "template_file"
+        elif (
+            isinstance(origin, Traversal)
+            and origin.root == "data"
+            and origin.steps
+            and (origin.steps[0].name == "template_file")
         ):
             kind = "data.template_file (deprecated)"
         elif isinstance(origin, Call) and origin.name in ("file", "templatefile"):
             kind = f"{origin.name}()"
         if kind is not None:
-            yield hit(job, f"container_properties comes from {kind}, not jsonencode()",
-                      attribute="container_properties")
+            yield hit(
+                job,
+                f"container_properties comes from {kind}, not jsonencode()",
+                attribute="container_properties",
+            )
 
 
 @rule(
@@ -105,8 +110,11 @@ def check_job_fits(stack: Stack) -> Iterator[Hit]:
                 break
             reasons.append(reason)
         else:
-            yield hit(job, "no compute environment can run it: " + "; ".join(reasons),
-                      attribute="container_properties")
+            yield hit(
+                job,
+                "no compute environment can run it: " + "; ".join(reasons),
+                attribute="container_properties",
+            )
 
 
 def _misfit(ce: Instance, vcpus: float | None, memory: float | None, platform: str) -> str | None:
@@ -169,7 +177,7 @@ in subnets without NAT need networkConfiguration.assignPublicIp = "ENABLED" to p
 (assignPublicIp defaults to DISABLED).
 """,
     "set executionRoleArn, use resourceRequirements VCPU/MEMORY with a valid pair, drop "
-    "privileged/GPU, and set assignPublicIp = \"ENABLED\" where the subnets have no NAT",
+    'privileged/GPU, and set assignPublicIp = "ENABLED" where the subnets have no NAT',
 )
 def check_fargate_job(stack: Stack) -> Iterator[Hit]:
     """BF008."""
@@ -184,8 +192,12 @@ def check_fargate_job(stack: Stack) -> Iterator[Hit]:
         for message in _fargate_problems(properties):
             yield hit(job, message, attribute="container_properties")
         if fargate_needs_public_ip(stack, job, properties):
-            yield hit(job, "Fargate subnets have no NAT and assignPublicIp is not ENABLED: "
-                      "the image cannot be pulled", attribute="container_properties")
+            yield hit(
+                job,
+                "Fargate subnets have no NAT and assignPublicIp is not ENABLED: "
+                "the image cannot be pulled",
+                attribute="container_properties",
+            )
 
 
 def _fargate_problems(properties: ContainerProperties) -> list[str]:
@@ -223,7 +235,7 @@ environment entries with empty values (AWS drops them), resourceRequirements val
 numbers instead of strings.
 """,
     "no timestamp(); drop empty environment values; quote resourceRequirements values "
-    "(value = \"2\")",
+    '(value = "2")',
 )
 def check_perpetual_diff(stack: Stack) -> Iterator[Hit]:
     """BF015."""
@@ -235,16 +247,25 @@ def check_perpetual_diff(stack: Stack) -> Iterator[Hit]:
             isinstance(node, Call) and node.name == "timestamp"
             for node, _ in resolver.expressions(expr, job.scope)
         ):
-            yield hit(job, "container_properties uses timestamp()", attribute="container_properties")
+            yield hit(
+                job, "container_properties uses timestamp()", attribute="container_properties"
+            )
         properties = container_properties(job)
         if properties is None:
             continue
         environment = properties.value.get("environment")
         if isinstance(environment, list):
             for entry in environment:
-                if isinstance(entry, dict) and entry.get("value") in ("", None) and "value" in entry:
-                    yield hit(job, f"environment variable {entry.get('name')!r} has an empty "
-                              "value", attribute="container_properties")
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("value") in ("", None)
+                    and "value" in entry
+                ):
+                    yield hit(
+                        job,
+                        f"environment variable {entry.get('name')!r} has an empty value",
+                        attribute="container_properties",
+                    )
         requirements = properties.value.get("resourceRequirements")
         if isinstance(requirements, list):
             for entry in requirements:
@@ -252,8 +273,12 @@ def check_perpetual_diff(stack: Stack) -> Iterator[Hit]:
                     continue
                 value = entry.get("value")
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    yield hit(job, f"resourceRequirements {entry.get('type')} value {value!r} "
-                              "is a number, not a string", attribute="container_properties")
+                    yield hit(
+                        job,
+                        f"resourceRequirements {entry.get('type')} value {value!r} "
+                        "is a number, not a string",
+                        attribute="container_properties",
+                    )
 
 
 @rule(
@@ -278,12 +303,18 @@ def check_shape(stack: Stack) -> Iterator[Hit]:
             try:
                 decoded = json.loads(raw)
             except ValueError as error:
-                yield hit(job, f"container_properties is not valid JSON: {error}",
-                          attribute="container_properties")
+                yield hit(
+                    job,
+                    f"container_properties is not valid JSON: {error}",
+                    attribute="container_properties",
+                )
                 continue
             if not isinstance(decoded, dict):
-                yield hit(job, "container_properties is not a JSON object",
-                          attribute="container_properties")
+                yield hit(
+                    job,
+                    "container_properties is not a JSON object",
+                    attribute="container_properties",
+                )
                 continue
         properties = container_properties(job)
         if properties is None:
@@ -300,7 +331,7 @@ def check_shape(stack: Stack) -> Iterator[Hit]:
 networkConfiguration and fargatePlatformConfiguration only apply to Fargate; AWS rejects them
 on a job definition whose platform_capabilities is EC2 (the default).
 """,
-    "remove them, or set platform_capabilities = [\"FARGATE\"]",
+    'remove them, or set platform_capabilities = ["FARGATE"]',
 )
 def check_ec2_job(stack: Stack) -> Iterator[Hit]:
     """BF020."""
@@ -313,5 +344,3 @@ def check_ec2_job(stack: Stack) -> Iterator[Hit]:
         for key in ("networkConfiguration", "fargatePlatformConfiguration"):
             if key in properties.value:
                 yield hit(job, f"EC2 job definition sets {key}", attribute="container_properties")
-
-

@@ -54,11 +54,15 @@ def check_names(stack: Stack) -> Iterator[Hit]:
                 bad = sorted(set(_BAD.findall(text)))
                 if bad:
                     shown = ", ".join(repr(char) for char in bad)
-                    yield hit(instance, f"{argument} {_show(value)} contains {shown}",
-                              attribute=argument)
+                    yield hit(
+                        instance, f"{argument} {_show(value)} contains {shown}", attribute=argument
+                    )
                 elif len(text) > limit or (complete and not text):
-                    yield hit(instance, f"{argument} is {len(text)} characters; 1 to {limit} "
-                              "allowed", attribute=argument)
+                    yield hit(
+                        instance,
+                        f"{argument} is {len(text)} characters; 1 to {limit} allowed",
+                        attribute=argument,
+                    )
 
 
 def _show(value: object) -> str:

@@ -26,7 +26,9 @@ _ECS = ("ecs-agent", "ecs-telemetry", "ecs")
 _PRIVATE_ECR = re.compile(r"^(\d{12}|[^/]*)\.dkr\.ecr\.[a-z0-9-]*\.amazonaws\.com(\.cn)?/")
 
 
-def _subnet_state(stack: Stack, ce: Instance) -> list[tuple[Instance, network.SubnetReach, Instance | None]]:
+def _subnet_state(
+    stack: Stack, ce: Instance
+) -> list[tuple[Instance, network.SubnetReach, Instance | None]]:
     """(subnet, its way out, its VPC) for each subnet of a CE that can be analysed."""
     if network.opaque_modules(stack):
         return []
@@ -86,8 +88,12 @@ def check_ecs_path(stack: Stack) -> Iterator[Hit]:
             if not missing:
                 continue
             why = "an internet gateway route but no public IP" if reach.igw else "no NAT route"
-            yield hit(ce, f"subnet {subnet.address} has {why} and no {', '.join(missing)} "
-                      "endpoint(s)", at=resources_block(ce), attribute="subnets")
+            yield hit(
+                ce,
+                f"subnet {subnet.address} has {why} and no {', '.join(missing)} endpoint(s)",
+                at=resources_block(ce),
+                attribute="subnets",
+            )
 
 
 def _interface(services: dict[str, list[Instance]], name: str) -> bool:
@@ -95,7 +101,9 @@ def _interface(services: dict[str, list[Instance]], name: str) -> bool:
 
 
 def _gateway(services: dict[str, list[Instance]], name: str) -> bool:
-    return any(network.endpoint_type(endpoint) != "Interface" for endpoint in services.get(name, []))
+    return any(
+        network.endpoint_type(endpoint) != "Interface" for endpoint in services.get(name, [])
+    )
 
 
 @rule(
@@ -123,12 +131,18 @@ def check_endpoint_dns(stack: Stack) -> Iterator[Hit]:
         hostnames = vpc.get("enable_dns_hostnames", False)
         off = [
             name
-            for name, value in (("enable_dns_support", support), ("enable_dns_hostnames", hostnames))
+            for name, value in (
+                ("enable_dns_support", support),
+                ("enable_dns_hostnames", hostnames),
+            )
             if value is False
         ]
         if off:
-            yield hit(endpoint, f"private DNS endpoint in {vpc.address}, which has "
-                      f"{' and '.join(off)} off", attribute="private_dns_enabled")
+            yield hit(
+                endpoint,
+                f"private DNS endpoint in {vpc.address}, which has {' and '.join(off)} off",
+                attribute="private_dns_enabled",
+            )
 
 
 @rule(
@@ -163,17 +177,22 @@ def check_egress(stack: Stack) -> Iterator[Hit]:
             if not complete:
                 continue
             if not rules:
-                yield hit(group, "security group used by compute environment "
-                          f"{ce.address} has no egress rule")
+                yield hit(
+                    group,
+                    f"security group used by compute environment {ce.address} has no egress rule",
+                )
                 continue
             if not s3_gateway:
                 continue
             https = [rule for rule in rules if network.allows_https(rule) is not False]
             if any(network.reaches_public_aws(rule) is not False for rule in https):
                 continue
-            yield hit(group, f"egress of this security group (used by {ce.address}) stays "
-                      "inside private CIDRs, but image layers come through the S3 gateway "
-                      "endpoint's public prefix list")
+            yield hit(
+                group,
+                f"egress of this security group (used by {ce.address}) stays "
+                "inside private CIDRs, but image layers come through the S3 gateway "
+                "endpoint's public prefix list",
+            )
 
 
 def _s3_gateway(stack: Stack, ce: Instance) -> bool:
@@ -210,7 +229,9 @@ def private_ecr(image: Any) -> bool | None:
     return None
 
 
-def _isolated_subnets(stack: Stack, job: Instance, properties: ContainerProperties) -> list[tuple[Instance, Instance | None]]:
+def _isolated_subnets(
+    stack: Stack, job: Instance, properties: ContainerProperties
+) -> list[tuple[Instance, Instance | None]]:
     """Subnets of the job's compute environments with no internet path (no NAT, no public IP)."""
     platform = job_platform(job)
     found: list[tuple[Instance, Instance | None]] = []
@@ -221,10 +242,14 @@ def _isolated_subnets(stack: Stack, job: Instance, properties: ContainerProperti
             if platform == "EC2":
                 public = _ec2_public_ip(ce, subnet)
             else:
-                assign = (properties.value.get("networkConfiguration") or {})
-                public = assign.get("assignPublicIp") == "ENABLED" if isinstance(assign, dict) else None
+                assign = properties.value.get("networkConfiguration") or {}
+                public = (
+                    assign.get("assignPublicIp") == "ENABLED" if isinstance(assign, dict) else None
+                )
                 if isinstance(assign, dict) and assign.get("assignPublicIp") not in (
-                    None, "ENABLED", "DISABLED"
+                    None,
+                    "ENABLED",
+                    "DISABLED",
                 ):
                     public = None
             if public is None or (reach.igw and public):
@@ -259,8 +284,12 @@ def check_ecr_endpoints(stack: Stack) -> Iterator[Hit]:
             if not _gateway(services, "s3"):
                 missing.append("s3 (gateway)")
             if missing:
-                yield hit(job, f"private ECR image, subnet {subnet.address} has no NAT and no "
-                          f"{', '.join(missing)} endpoint(s)", attribute="container_properties")
+                yield hit(
+                    job,
+                    f"private ECR image, subnet {subnet.address} has no NAT and no "
+                    f"{', '.join(missing)} endpoint(s)",
+                    attribute="container_properties",
+                )
                 break
 
 
@@ -288,8 +317,12 @@ def check_public_image(stack: Stack) -> Iterator[Hit]:
         isolated = _isolated_subnets(stack, job, properties)
         if isolated:
             subnet, _ = isolated[0]
-            yield hit(job, f"image {text_of(image)!r} is outside private ECR and subnet "
-                      f"{subnet.address} has no NAT and no public IP", attribute="container_properties")
+            yield hit(
+                job,
+                f"image {text_of(image)!r} is outside private ECR and subnet "
+                f"{subnet.address} has no NAT and no public IP",
+                attribute="container_properties",
+            )
 
 
 def fargate_needs_public_ip(stack: Stack, job: Instance, properties: ContainerProperties) -> bool:
@@ -307,9 +340,11 @@ def fargate_needs_public_ip(stack: Stack, job: Instance, properties: ContainerPr
             services = _services(stack, vpc)
             if services is None:
                 continue
-            if private_ecr(image_of(job)) is True and all(
-                _interface(services, name) for name in ("ecr.api", "ecr.dkr")
-            ) and _gateway(services, "s3"):
+            if (
+                private_ecr(image_of(job)) is True
+                and all(_interface(services, name) for name in ("ecr.api", "ecr.dkr"))
+                and _gateway(services, "s3")
+            ):
                 continue
             return True
     return False

@@ -31,16 +31,23 @@ def check_queue_environments(stack: Stack) -> Iterator[Hit]:
     """BF010."""
     for queue in stack.instances(QUEUE_TYPE):
         if queue.has("compute_environments"):
-            yield hit(queue, "`compute_environments` was removed in AWS provider v6; use "
-                      "compute_environment_order blocks", attribute="compute_environments")
+            yield hit(
+                queue,
+                "`compute_environments` was removed in AWS provider v6; use "
+                "compute_environment_order blocks",
+                attribute="compute_environments",
+            )
         environments, complete = queue_environments(queue)
         if complete and len(environments) > 3:
-            yield hit(queue, f"job queue lists {len(environments)} compute environments; "
-                      "at most 3 are allowed")
+            yield hit(
+                queue,
+                f"job queue lists {len(environments)} compute environments; at most 3 are allowed",
+            )
         platforms = {ce_platform(ce) for ce in environments if ce is not None}
         if {"EC2", "FARGATE"} <= platforms:
-            yield hit(queue, "job queue mixes EC2/SPOT and FARGATE/FARGATE_SPOT compute "
-                      "environments")
+            yield hit(
+                queue, "job queue mixes EC2/SPOT and FARGATE/FARGATE_SPOT compute environments"
+            )
 
 
 @rule(
@@ -76,5 +83,9 @@ def check_job_platform(stack: Stack) -> Iterator[Hit]:
         platform = job_platform(job)
         if platform is not None and platform not in platforms:
             other = ", ".join(sorted(platforms))
-            yield hit(job, f"{platform} job definition, but the stack's queues hold only "
-                      f"{other} compute environments", attribute="platform_capabilities")
+            yield hit(
+                job,
+                f"{platform} job definition, but the stack's queues hold only "
+                f"{other} compute environments",
+                attribute="platform_capabilities",
+            )
