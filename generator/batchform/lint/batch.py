@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from batchform.lint.resolver import BlockView, Instance, Stack
-from batchform.lint.values import AttrRef, EncodedJson, ResourceRef, Unknown, text_of
+from batchform.lint.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown, text_of
 
 CE_TYPE = "aws_batch_compute_environment"
 QUEUE_TYPE = "aws_batch_job_queue"
@@ -43,7 +43,8 @@ def ce_platform(ce: Instance) -> str | None:
 def ce_name_fixed(ce: Instance) -> str | None:
     """The argument that pins the CE's name (`name` or the pre-v6 `compute_environment_name`)."""
     for argument in ("name", "compute_environment_name"):
-        if ce.has(argument) and ce.get(argument) is not None:
+        # Only a value known to be a string counts: `name = each.value.name` may well be null.
+        if isinstance(ce.get(argument), (str, Partial)):
             return argument
     return None
 
@@ -58,6 +59,8 @@ def queue_environments(queue: Instance) -> tuple[list[Instance | None], bool]:
         listed = queue.get("compute_environments")
         if isinstance(listed, list):
             found.extend(instance_of(item, CE_TYPE) for item in listed)
+        elif instance_of(listed, CE_TYPE) is not None:
+            found.append(instance_of(listed, CE_TYPE))
         else:
             complete = False
     return found, complete

@@ -63,6 +63,8 @@ def check_block(block: Block, type_schema: schema.Block, path: str = "") -> list
             dynamic_types.add(child.labels[0])
             nested_type = type_schema.block_type(child.labels[0])
             content = child.first("content")
+            if nested_type is None and _object_list(type_schema, child.labels[0]):
+                continue
             if nested_type is None:
                 problems.append(
                     SchemaProblem(
