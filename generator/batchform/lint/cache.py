@@ -64,8 +64,7 @@ class ParseCache:
             return None
         entry = self.directory / f"{_digest(text)}.json"
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            source = decode(data)
+            source = loads(entry.read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
             return None
@@ -114,22 +113,28 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(item) for item in value]
     if isinstance(value, dict):
-        return {"~": {key: encode(item) for key, item in value.items()}}
+        return {"~": [[key, encode(item)] for key, item in value.items()]}
     return value
 
 
-def decode(data: Any) -> Any:
-    """The inverse of `encode`."""
-    if isinstance(data, list):
-        return tuple(decode(item) for item in data)
-    if isinstance(data, dict):
-        if "~" in data:
-            return {key: decode(item) for key, item in data["~"].items()}
-        cls = _CLASSES[data["_"]]
-        kwargs = {key: decode(item) for key, item in data.items() if key != "_"}
-        for name in _LIST_FIELDS & kwargs.keys():
-            kwargs[name] = list(kwargs[name])
-        if cls is syntax.SourceFile:
-            kwargs["path"] = ""
-        return cls(**kwargs)
-    return data
+def loads(text: str) -> Any:
+    """The inverse of `encode` on its JSON text; json calls the hook innermost first."""
+    return json.loads(text, object_hook=_hook)
+
+
+def _hook(data: dict[str, Any]) -> Any:
+    name = data.pop("_", None)
+    if name is None:
+        return {key: item for key, item in data["~"]}
+    cls = _CLASSES[name]
+    for key, item in data.items():
+        if isinstance(item, list):
+            data[key] = (
+                item
+                if key in _LIST_FIELDS
+                else tuple(tuple(part) if isinstance(part, list) else part for part in item)
+            )
+    if cls is syntax.SourceFile:
+        data["path"] = ""
+        data["ignores"] = [tuple(entry) for entry in data["ignores"]]
+    return cls(**data)

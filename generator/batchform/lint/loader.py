@@ -30,19 +30,20 @@ def find_tf_files(paths: list[Path]) -> list[Path]:
     """The .tf files under each path (a file is taken as given), sorted, without duplicates."""
     found: set[Path] = set()
     for path in paths:
+        path = path.resolve()
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         if path.is_file():
             if path.suffix != ".tf":
                 raise UsageError(f"{path}: not a .tf file; give a directory or a .tf file")
-            found.add(path.resolve())
+            found.add(path)
             continue
         for candidate in path.rglob("*.tf"):
             relative = candidate.relative_to(path).parts[:-1]
             if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative):
                 continue
             if candidate.is_file():
-                found.add(candidate.resolve())
+                found.add(candidate)
     return sorted(found)
 
 
