@@ -138,6 +138,6 @@ def serve() -> int:
         pass
     if front is not None:
         front.stop()
-    server.stop(grace=0.2).wait()
+    server.stop(grace=0.05).wait()
     shutil.rmtree(private_dir, ignore_errors=True)
     return 0

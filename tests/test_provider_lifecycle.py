@@ -1,0 +1,352 @@
+"""The offline provider driven by the real terraform binary: validate, plan, apply, replace, destroy."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from batchform.provider import install
+
+TERRAFORM = shutil.which("terraform")
+pytestmark = [
+    pytest.mark.lifecycle,
+    pytest.mark.skipif(TERRAFORM is None, reason="terraform is not on PATH"),
+]
+
+HEADER = """
+terraform {
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 6.0" }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { Project = "demo" }
+  }
+}
+"""
+
+STACK = (
+    HEADER
+    + """
+data "aws_iam_policy_document" "batch_trust" {
+  statement {
+    sid     = "BatchAssume"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["batch.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "pull" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "logs:PutLogEvents"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["eu-west-1"]
+    }
+  }
+}
+
+data "aws_availability_zones" "available" {}
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+resource "aws_iam_role" "service" {
+  name               = "batch-service"
+  assume_role_policy = data.aws_iam_policy_document.batch_trust.json
+}
+
+resource "aws_iam_role_policy_attachment" "service" {
+  role       = aws_iam_role.service.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSBatchServiceRole"
+}
+
+resource "aws_batch_compute_environment" "this" {
+  name_prefix  = "batch-"
+  type         = "MANAGED"
+  service_role = aws_iam_role.service.arn
+
+  compute_resources {
+    type                = "EC2"
+    allocation_strategy = "BEST_FIT_PROGRESSIVE"
+    max_vcpus           = MAX_VCPUS
+    instance_type       = [INSTANCE_TYPE]
+    instance_role       = "arn:aws:iam::123456789012:instance-profile/batch-instance"
+    subnets             = ["subnet-0123456789abcdef0"]
+    security_group_ids  = ["sg-0123456789abcdef0"]
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.service]
+}
+
+resource "aws_batch_job_queue" "this" {
+  name     = "jobs"
+  state    = "ENABLED"
+  priority = 1
+
+  compute_environment_order {
+    order               = 1
+    compute_environment = aws_batch_compute_environment.this.arn
+  }
+}
+
+output "queue_arn" { value = aws_batch_job_queue.this.arn }
+output "ce_name" { value = aws_batch_compute_environment.this.name }
+output "pull_policy" { value = data.aws_iam_policy_document.pull.json }
+output "zones" { value = data.aws_availability_zones.available.names }
+output "account" { value = data.aws_caller_identity.current.account_id }
+"""
+)
+
+
+class Workspace:
+    """A throwaway Terraform working directory using the offline provider."""
+
+    def __init__(self, root: Path, plugin_dir: Path) -> None:
+        self.root = root
+        self.plugin_dir = plugin_dir
+        cli_config = root / "terraform.rc"
+        cli_config.write_text("disable_checkpoint = true\n", encoding="utf-8")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TF_LOG")}
+        self.env.update(
+            TF_CLI_CONFIG_FILE=str(cli_config),
+            TF_DATA_DIR=str(root / ".terraform"),
+            TF_IN_AUTOMATION="1",
+            CHECKPOINT_DISABLE="1",
+        )
+
+    def write(self, text: str) -> None:
+        (self.root / "main.tf").write_text(text, encoding="utf-8")
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TERRAFORM is not None
+        result = subprocess.run(
+            [TERRAFORM, *args],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"terraform {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def init(self) -> None:
+        self.run("init", "-input=false", "-no-color", f"-plugin-dir={self.plugin_dir}")
+
+    def plan(self) -> dict[str, str]:
+        """Plan and return the actions of each changing resource, e.g. {"aws_x.y": "create"}."""
+        self.run("plan", "-input=false", "-no-color", "-out=tfplan")
+        shown = json.loads(self.run("show", "-json", "tfplan").stdout)
+        return {
+            change["address"]: "-".join(change["change"]["actions"])
+            for change in shown.get("resource_changes", [])
+            if change["change"]["actions"] != ["no-op"]
+        }
+
+    def apply(self) -> None:
+        self.run("apply", "-input=false", "-no-color", "-auto-approve")
+
+    def assert_no_changes(self) -> None:
+        result = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", check=False)
+        assert result.returncode == 0, f"re-plan is not empty:\n{result.stdout}\n{result.stderr}"
+
+    def outputs(self) -> dict[str, Any]:
+        raw = json.loads(self.run("output", "-json").stdout)
+        return {name: value["value"] for name, value in raw.items()}
+
+
+@pytest.fixture(scope="session")
+def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plugins")
+    install(path)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, plugin_dir: Path) -> Workspace:
+    return Workspace(tmp_path, plugin_dir)
+
+
+def stack(instance_type: str = "m5.large", max_vcpus: int = 16) -> str:
+    return STACK.replace("INSTANCE_TYPE", json.dumps(instance_type)).replace(
+        "MAX_VCPUS", str(max_vcpus)
+    )
+
+
+BAD_CONFIGS = {
+    "misspelled_argument": (
+        """
+resource "aws_batch_compute_environment" "this" {
+  type = "MANAGED"
+  compute_resources {
+    type      = "FARGATE"
+    max_vcpu  = 4
+    subnets   = ["subnet-1"]
+  }
+}
+""",
+        ["Unsupported argument", 'An argument named "max_vcpu" is not expected here'],
+    ),
+    "missing_required_argument": (
+        """
+resource "aws_batch_job_queue" "this" {
+  name  = "jobs"
+  state = "ENABLED"
+}
+""",
+        ["Missing required argument", 'The argument "priority" is required'],
+    ),
+    "block_given_twice": (
+        """
+resource "aws_batch_compute_environment" "this" {
+  type = "MANAGED"
+  compute_resources {
+    type      = "FARGATE"
+    max_vcpus = 4
+    subnets   = ["subnet-1"]
+  }
+  compute_resources {
+    type      = "FARGATE"
+    max_vcpus = 8
+    subnets   = ["subnet-2"]
+  }
+}
+""",
+        ["Too many compute_resources blocks", 'No more than 1 "compute_resources" blocks'],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def validate_workspace(tmp_path_factory: pytest.TempPathFactory, plugin_dir: Path) -> Workspace:
+    space = Workspace(tmp_path_factory.mktemp("validate"), plugin_dir)
+    space.write(HEADER)
+    space.init()
+    return space
+
+
+def test_valid_configuration_passes_validate(validate_workspace: Workspace) -> None:
+    validate_workspace.write(stack())
+    result = validate_workspace.run("validate", "-no-color")
+    assert "The configuration is valid" in result.stdout
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS), ids=sorted(BAD_CONFIGS))
+def test_validate_names_the_problem(validate_workspace: Workspace, case: str) -> None:
+    body, messages = BAD_CONFIGS[case]
+    validate_workspace.write(HEADER + body)
+    result = validate_workspace.run("validate", "-no-color", check=False)
+    assert result.returncode == 1
+    for message in messages:
+        assert message in result.stderr, result.stderr
+
+
+def test_lifecycle_replace_then_update_then_destroy(workspace: Workspace) -> None:
+    workspace.write(stack())
+    workspace.init()
+    assert workspace.plan() == {
+        "aws_iam_role.service": "create",
+        "aws_iam_role_policy_attachment.service": "create",
+        "aws_batch_compute_environment.this": "create",
+        "aws_batch_job_queue.this": "create",
+    }
+    workspace.apply()
+    workspace.assert_no_changes()
+    first = workspace.outputs()
+    assert first["queue_arn"] == "arn:aws:batch:eu-west-1:123456789012:job-queue/jobs"
+    assert first["ce_name"].startswith("batch-") and len(first["ce_name"]) == len("batch-") + 26
+    assert first["zones"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    assert first["account"] == "123456789012"
+
+    # A custom service role makes the environment non-updatable: a new instance type replaces it.
+    workspace.write(stack(instance_type="c5.large"))
+    assert workspace.plan() == {
+        "aws_batch_compute_environment.this": "create-delete",
+        "aws_batch_job_queue.this": "update",
+    }
+    workspace.apply()
+    workspace.assert_no_changes()
+    second = workspace.outputs()
+    assert second["ce_name"] != first["ce_name"]
+
+    workspace.write(stack(instance_type="c5.large", max_vcpus=32))
+    assert workspace.plan() == {"aws_batch_compute_environment.this": "update"}
+    workspace.apply()
+    workspace.assert_no_changes()
+
+    workspace.run("destroy", "-input=false", "-no-color", "-auto-approve")
+    state = workspace.run("state", "list", check=False)
+    assert state.stdout.strip() == ""
+
+
+def test_policy_document_renders_iam_json(workspace: Workspace) -> None:
+    workspace.write(
+        HEADER
+        + """
+data "aws_iam_policy_document" "pull" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "logs:PutLogEvents"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = ["eu-west-1"]
+    }
+  }
+  statement {
+    sid     = "Assume"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com", "batch.amazonaws.com"]
+    }
+  }
+}
+
+output "json" { value = data.aws_iam_policy_document.pull.json }
+output "minified" { value = data.aws_iam_policy_document.pull.minified_json }
+"""
+    )
+    workspace.init()
+    workspace.apply()
+    outputs = workspace.outputs()
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:PutLogEvents", "ecr:GetAuthorizationToken", "ecr:BatchGetImage"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+            },
+            {
+                "Sid": "Assume",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": ["ecs-tasks.amazonaws.com", "batch.amazonaws.com"]},
+            },
+        ],
+    }
+    assert outputs["json"] == json.dumps(document, indent=2)
+    assert outputs["minified"] == json.dumps(document, separators=(",", ":"))
