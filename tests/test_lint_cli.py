@@ -89,17 +89,26 @@ def test_subprocess_exit_codes(tmp_path: Path) -> None:
     assert _run("explain", "BF999").returncode == 2
 
 
-def test_lint_import_stays_light() -> None:
+def _loaded_after_lint(target: Path, select: str | None) -> list[str]:
     code = (
         "import sys\n"
         "from batchform.lint import lint_paths\n"
-        f"lint_paths([{str(LINT / 'clean_ec2')!r}], select='BF001', cache_dir=None)\n"
-        "heavy = [name for name in ('grpc', 'google.protobuf', 'botocore', 'batchform.provider')"
-        " if name in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        f"lint_paths([{str(target)!r}], select={select!r}, cache_dir=None)\n"
+        "heavy = ('grpc', 'google.protobuf', 'botocore', 'batchform.provider')\n"
+        "print(','.join(name for name in heavy if name in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    return [name for name in done.stdout.strip().split(",") if name]
+
+
+def test_lint_never_loads_grpc_or_the_offline_provider() -> None:
+    assert _loaded_after_lint(LINT / "clean_ec2", None) == ["botocore"]
+
+
+def test_botocore_only_for_job_definitions(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text((LINT / "clean_ec2" / "network.tf").read_text())
+    assert _loaded_after_lint(tmp_path, None) == []
+    assert _loaded_after_lint(LINT / "clean_ec2", "BF001") == []

@@ -682,6 +682,74 @@ resource "aws_security_group_rule" "s3" {
         message="networkConfiguration",
     ),
     Case("bf020-clean", "BF020", EC2, fires=False),
+    # BF021
+    Case(
+        "bf021-wrong-trust",
+        "BF021",
+        EC2,
+        (
+            (
+                "iam.tf",
+                'identifiers = ["batch.amazonaws.com"]',
+                'identifiers = ["ec2.amazonaws.com"]',
+            ),
+        ),
+        message="trusts ec2.amazonaws.com",
+    ),
+    Case(
+        "bf021-missing-policy",
+        "BF021",
+        EC2,
+        (("iam.tf", "service-role/AWSBatchServiceRole", "AmazonS3ReadOnlyAccess"),),
+        message="lacks the AWSBatchServiceRole",
+    ),
+    Case(
+        "bf021-jsonencode-trust",
+        "BF021",
+        EC2,
+        (
+            (
+                "iam.tf",
+                "assume_role_policy = data.aws_iam_policy_document.batch_assume.json",
+                'assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ '
+                'Effect = "Allow", Action = "sts:AssumeRole", '
+                'Principal = { Service = "batch.amazonaws.com" } }] })',
+            ),
+        ),
+        fires=False,
+    ),
+    Case("bf021-clean", "BF021", EC2, fires=False),
+    # BF022
+    Case(
+        "bf022-custom-ami",
+        "BF022",
+        EC2,
+        (
+            (
+                "batch.tf",
+                "min_vcpus           = 0",
+                'min_vcpus           = 0\n    image_id = "ami-0abc1234"',
+            ),
+        ),
+        message="custom AMI",
+    ),
+    Case(
+        "bf022-ecs-optimized-parameter",
+        "BF022",
+        EC2,
+        (
+            (
+                "batch.tf",
+                "min_vcpus           = 0",
+                "min_vcpus           = 0\n    image_id = data.aws_ssm_parameter.ecs_ami.value",
+            ),
+        ),
+        extra={
+            "ami.tf": 'data "aws_ssm_parameter" "ecs_ami" {\n'
+            '  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"\n}\n'
+        },
+        fires=False,
+    ),
     # BF100-BF103
     Case(
         "bf100-typo",

@@ -187,9 +187,9 @@ def _join(separator: Any, *lists: Any) -> str:
 
 
 def _try(*values: Any) -> Any:
-    for value in values:
-        if not isinstance(value, Unknown):
-            return value
+    # An unknown first value is not an error: Terraform would keep it, so the result is unknown.
+    if values and is_known(values[0]):
+        return values[0]
     raise _Skip
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from batchform.lint.resolver import Instance, Stack
-from batchform.lint.values import AttrRef, ResourceRef, Unknown, text_of
+from batchform.lint.values import AttrRef, EncodedJson, ResourceRef, Unknown, text_of
 
 ROLE_TYPE = "aws_iam_role"
 PROFILE_TYPE = "aws_iam_instance_profile"
@@ -100,3 +101,63 @@ def profile_role(stack: Stack, profile: Instance) -> Instance | None | Unknown:
             if candidate.get("name") == value:
                 return candidate
     return Unknown()
+
+
+def trusted_services(role: Instance) -> set[str] | None:
+    """The services a role's trust policy lets assume it; None when the policy is opaque."""
+    policy = role.get("assume_role_policy")
+    document = None
+    if isinstance(policy, AttrRef) and policy.instance.type == "aws_iam_policy_document":
+        return _document_services(policy.instance)
+    if isinstance(policy, EncodedJson):
+        document = policy.value
+    elif isinstance(policy, str):
+        try:
+            document = json.loads(policy)
+        except ValueError:
+            return None
+    if not isinstance(document, dict):
+        return None
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return None
+    services: set[str] = set()
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect", "Allow") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if not isinstance(principal, dict):
+            return None
+        service = principal.get("Service", [])
+        listed = service if isinstance(service, list) else [service]
+        for item in listed:
+            if not isinstance(item, str):
+                return None
+            services.add(item)
+    return services
+
+
+def _document_services(document: Instance) -> set[str] | None:
+    statements, complete = document.nested("statement")
+    if not complete or document.has("source_policy_documents"):
+        return None
+    services: set[str] = set()
+    for statement in statements:
+        if statement.get("effect", "Allow") != "Allow":
+            continue
+        principals, principals_complete = statement.nested("principals")
+        if not principals_complete:
+            return None
+        for principal in principals:
+            kind = principal.get("type")
+            identifiers = principal.get("identifiers")
+            if not isinstance(kind, str) or not isinstance(identifiers, list):
+                return None
+            if kind == "Service":
+                for item in identifiers:
+                    if not isinstance(item, str):
+                        return None
+                    services.add(item)
+    return services

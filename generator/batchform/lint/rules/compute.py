@@ -13,7 +13,7 @@ from batchform.lint.batch import (
     queue_environments,
     resources_block,
 )
-from batchform.lint.resolver import Instance, Stack
+from batchform.lint.resolver import BlockView, Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Traversal
 from batchform.lint.values import AttrRef, text_of
@@ -297,3 +297,99 @@ def check_compute_tags(stack: Stack) -> Iterator[Hit]:
                     attribute="tags",
                 )
                 break
+
+
+@rule(
+    "BF021",
+    "error",
+    "service role without AWSBatchServiceRole or not trusting batch.amazonaws.com",
+    """
+A compute environment's service_role must be assumable by batch.amazonaws.com and carry the
+AWSBatchServiceRole managed policy (or be the service-linked role). Otherwise AWS Batch cannot
+manage the instances: the compute environment goes INVALID and jobs stay RUNNABLE.
+""",
+    "trust batch.amazonaws.com in assume_role_policy and attach "
+    "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole, or omit service_role to use the "
+    "service-linked role",
+)
+def check_service_role(stack: Stack) -> Iterator[Hit]:
+    """BF021."""
+    for ce in environments(stack):
+        role = iam.role_of(ce.get("service_role"))
+        if role is None:
+            continue
+        services = iam.trusted_services(role)
+        if services is not None and "batch.amazonaws.com" not in services:
+            trusted = ", ".join(sorted(services)) or "no service"
+            yield hit(
+                ce,
+                f"service role {role.address} trusts {trusted}, not batch.amazonaws.com",
+                attribute="service_role",
+            )
+        policies, complete = iam.attached_policies(stack, role)
+        if complete and not any(arn.endswith("/AWSBatchServiceRole") for arn, _ in policies):
+            yield hit(
+                ce,
+                f"service role {role.address} lacks the AWSBatchServiceRole policy",
+                attribute="service_role",
+            )
+
+
+@rule(
+    "BF022",
+    "warning",
+    "custom AMI: the ECS agent and the awslogs driver are up to you",
+    """
+A compute environment with its own AMI (image_id, ec2_configuration.image_id_override) only
+runs jobs if that AMI starts the ECS agent and allows the awslogs log driver (the default log
+driver of Batch jobs). Without them instances never join and jobs stay RUNNABLE.
+""",
+    "use the ECS-optimized AMI (the default, or its SSM parameter), or make sure the custom AMI "
+    "runs the ECS agent with ECS_AVAILABLE_LOGGING_DRIVERS including awslogs",
+)
+def check_custom_ami(stack: Stack) -> Iterator[Hit]:
+    """BF022."""
+    for ce in environments(stack):
+        if ce_platform(ce) != "EC2":
+            continue
+        resources = resources_block(ce)
+        if resources is None:
+            continue
+        candidates = [(resources, "image_id")]
+        configurations, _ = resources.nested("ec2_configuration")
+        candidates += [(configuration, "image_id_override") for configuration in configurations]
+        for view, argument in candidates:
+            if not view.has(argument) or view.get(argument) is None:
+                continue
+            if _ecs_optimized(view, argument):
+                continue
+            yield hit(
+                ce,
+                f"`{argument}` sets a custom AMI; it must run the ECS agent and allow awslogs",
+                at=view,
+                attribute=argument,
+            )
+
+
+def _ecs_optimized(view: BlockView, argument: str) -> bool:
+    """True when the AMI comes from the ECS-optimized SSM parameters or an ECS AMI filter."""
+    expr = view.expr(argument)
+    if expr is None:
+        return False
+    resolver = view.scope.module.resolver
+    for node, scope in resolver.expressions(expr, view.scope):
+        if not isinstance(node, Traversal) or node.root != "data" or len(node.steps) < 2:
+            continue
+        source = scope.module.resources.get(("data", node.steps[0].name, node.steps[1].name))
+        if source is None:
+            continue
+        for instance in source.instances():
+            texts = [text_of(instance.get("name"))]
+            filters, _ = instance.nested("filter")
+            for item in filters:
+                values = item.get("values")
+                if isinstance(values, list):
+                    texts.extend(text_of(value) for value in values)
+            if any(text and ("ecs" in text.lower()) for text in texts):
+                return True
+    return False
