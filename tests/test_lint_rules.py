@@ -711,9 +711,11 @@ resource "aws_security_group_rule" "s3" {
             (
                 "iam.tf",
                 "assume_role_policy = data.aws_iam_policy_document.batch_assume.json",
-                'assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ '
-                'Effect = "Allow", Action = "sts:AssumeRole", '
-                'Principal = { Service = "batch.amazonaws.com" } }] })',
+                (
+                    'assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ '
+                    'Effect = "Allow", Action = "sts:AssumeRole", '
+                    'Principal = { Service = "batch.amazonaws.com" } }] })'
+                ),
             ),
         ),
         fires=False,
