@@ -329,3 +329,41 @@ resource "aws_security_group" "g" {
     group = one(stack, "aws_security_group")
     blocks, complete = group.nested("egress")
     assert complete and [block.get("from_port") for block in blocks] == [443, 80]
+
+
+def test_counted_module_outputs_and_try(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "settings" {
+  default = { size = 2 }
+}
+module "ce" {
+  count  = 1
+  source = "./ce"
+  size   = try(var.settings.size, 1)
+  other  = try(var.settings.missing, 1)
+}
+""",
+                "ce/main.tf": """
+variable "size" {}
+variable "other" {}
+resource "aws_batch_compute_environment" "this" {
+  name_prefix = "ce-"
+}
+output "arn" {
+  value = aws_batch_compute_environment.this.arn
+}
+""",
+            },
+        )
+    )
+    arn = evaluate(stack, "module.ce[0].arn")
+    assert isinstance(arn, AttrRef) and arn.instance.type == "aws_batch_compute_environment"
+    child = stack.root.child("ce")
+    assert child is not None
+    assert stack.root.resolver.variable(child, "size") == 2
+    # try() keeps an unknown first value unknown instead of taking the fallback.
+    assert isinstance(stack.root.resolver.variable(child, "other"), Unknown)

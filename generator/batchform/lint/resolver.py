@@ -25,6 +25,7 @@ from batchform.lint.syntax import (
     ObjectExpr,
     Operation,
     SourceFile,
+    Step,
     Template,
     Traversal,
     TupleExpr,
@@ -504,7 +505,7 @@ class Resolver:
         found, bound = scope.bound(expr.root)
         if found:
             return self._steps(bound, list(expr.steps), scope)
-        steps = list(expr.steps)
+        steps = list(_module_steps(expr))
         module = scope.module
         root = expr.root
         if root == "var" and steps and steps[0].kind == "attr":
@@ -595,7 +596,7 @@ class Resolver:
                 continue
             if not isinstance(expr, Traversal) or expr.source is not None:
                 return expr, scope
-            steps = expr.steps
+            steps = _module_steps(expr)
             module = scope.module
             if expr.root == "var" and len(steps) == 1:
                 call_scope = self.call_scope(module)
@@ -655,9 +656,10 @@ class Resolver:
                 return block.attributes["default"].expr, Scope(module)
         if node.root == "local" and name in module.locals:
             return module.locals[name].expr, Scope(module)
-        if node.root == "module" and name in module.calls and len(node.steps) >= 2:
+        steps = _module_steps(node)
+        if node.root == "module" and name in module.calls and len(steps) >= 2:
             child = module.child(name)
-            block = child.outputs.get(node.steps[1].name) if child else None
+            block = child.outputs.get(steps[1].name) if child else None
             if child is not None and block is not None and "value" in block.attributes:
                 return block.attributes["value"].expr, Scope(child)
         return None
@@ -675,7 +677,7 @@ class Resolver:
                 resource = module.resources.get(("data", node.steps[0].name, node.steps[1].name))
             elif (
                 node.root == "module"
-                and len(node.steps) == 1
+                and len(_module_steps(node)) == 1
                 and node.steps[0].name in module.calls
             ):
                 child = module.child(node.steps[0].name)
@@ -718,6 +720,15 @@ class Resolver:
         found.discard(resource)
         resource._direct = found  # type: ignore[attr-defined]
         return found
+
+
+def _module_steps(expr: Traversal) -> tuple[Step, ...]:
+    """`module.x[0].out` reads like `module.x.out`: a module is instantiated once, its
+    count/for_each keys left unknown."""
+    steps = expr.steps
+    if expr.root == "module" and len(steps) >= 2 and steps[1].kind == "index":
+        return steps[:1] + steps[2:]
+    return steps
 
 
 def _block_expressions(block: Block) -> Iterator[Expr]:

@@ -116,3 +116,12 @@ def refs_in(value: Any) -> list[AttrRef | ResourceRef]:
         elif isinstance(current, EncodedJson):
             stack.append(current.value)
     return found
+
+
+def is_set(value: Any) -> bool:
+    """True when a value is known to be non-null (a computed attribute or a partial string is)."""
+    if value is None:
+        return False
+    if isinstance(value, Unknown):
+        return isinstance(value, (AttrRef, Partial, EncodedJson))
+    return True

@@ -16,7 +16,7 @@ from batchform.lint.batch import (
 from batchform.lint.resolver import BlockView, Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Traversal
-from batchform.lint.values import AttrRef, text_of
+from batchform.lint.values import AttrRef, is_set, text_of
 
 _FARGATE_FORBIDDEN = (
     "allocation_strategy",
@@ -154,7 +154,7 @@ def check_fargate_fields(stack: Stack) -> Iterator[Hit]:
         resources = resources_block(ce)
         assert resources is not None
         for name in _FARGATE_FORBIDDEN:
-            if resources.has(name) and resources.get(name) is not None:
+            if is_set(resources.get(name)):
                 yield hit(
                     ce, f"Fargate compute environment sets `{name}`", at=resources, attribute=name
                 )
@@ -233,7 +233,7 @@ def check_desired_vcpus(stack: Stack) -> Iterator[Hit]:
         resources = resources_block(ce)
         if resources is None or not resources.has("desired_vcpus"):
             continue
-        if resources.get("desired_vcpus") is None:
+        if not is_set(resources.get("desired_vcpus")):
             continue
         if _ignores(ce, "compute_resources", "desired_vcpus"):
             continue
@@ -359,7 +359,7 @@ def check_custom_ami(stack: Stack) -> Iterator[Hit]:
         configurations, _ = resources.nested("ec2_configuration")
         candidates += [(configuration, "image_id_override") for configuration in configurations]
         for view, argument in candidates:
-            if not view.has(argument) or view.get(argument) is None:
+            if not is_set(view.get(argument)):
                 continue
             if _ecs_optimized(view, argument):
                 continue
