@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,56 @@ def test_golden_stack_lints_clean(tree: Path) -> None:
 def test_default_modules_lint_clean() -> None:
     result = lint_paths([REPO / "modules"], cache_dir=None, display_root=REPO)
     assert result.findings == []
+
+
+# Breaking a generated stack in one place must make the matching rule fire: the clean result
+# above comes from rules that see through the generated modules, not from rules that see nothing.
+MUTATIONS = [
+    (
+        "BF001",
+        "modules/compute_environment/main.tf",
+        "create_before_destroy = true",
+        "create_before_destroy = false",
+    ),
+    (
+        "BF002",
+        "modules/compute_environment/main.tf",
+        "    aws_iam_role_policy_attachment.service,\n",
+        "",
+    ),
+    (
+        "BF011",
+        "modules/compute_environment/main.tf",
+        "instance_role       = aws_iam_instance_profile.instance.arn",
+        "instance_role       = aws_iam_role.instance.arn",
+    ),
+    (
+        "BF007",
+        "modules/network/main.tf",
+        "prefix_list_id    = aws_vpc_endpoint.s3.prefix_list_id",
+        'cidr_ipv4         = "10.0.0.0/8"',
+    ),
+    (
+        "BF006",
+        "modules/network/main.tf",
+        "enable_dns_hostnames = true",
+        "enable_dns_hostnames = false",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "file_name", "old", "new"), MUTATIONS, ids=[item[0] for item in MUTATIONS]
+)
+def test_broken_golden_stack_is_caught(
+    tmp_path: Path, code: str, file_name: str, old: str, new: str
+) -> None:
+    source = REPO / "tests" / "golden" / "ec2_endpoints_ecr" / "expected"
+    target = tmp_path / "stack"
+    shutil.copytree(source, target)
+    path = target / file_name
+    text = path.read_text()
+    assert old in text, f"the golden stack changed: {old!r} is no longer in {file_name}"
+    path.write_text(text.replace(old, new, 1))
+    result = lint_paths([target], cache_dir=None)
+    assert code in result.codes(), [f"{f.code} {f.message}" for f in result.findings]
