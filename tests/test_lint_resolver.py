@@ -367,3 +367,29 @@ output "arn" {
     assert stack.root.resolver.variable(child, "size") == 2
     # try() keeps an unknown first value unknown instead of taking the fallback.
     assert isinstance(stack.root.resolver.variable(child, "other"), Unknown)
+
+
+def test_root_tfvars_override_defaults(tmp_path: Path) -> None:
+    from batchform.lint import lint_paths
+
+    build_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "queue_name" {
+  default = "good-name"
+}
+resource "aws_batch_job_queue" "this" {
+  name     = var.queue_name
+  state    = "ENABLED"
+  priority = 1
+}
+""",
+        },
+    )
+    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+    (tmp_path / "terraform.tfvars").write_text('queue_name = "bad name"\n')
+    (finding,) = lint_paths([tmp_path], select="BF014", cache_dir=None).findings
+    assert "'bad name'" in finding.message
+    (tmp_path / "z.auto.tfvars").write_text('queue_name = "fine"\n')
+    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []

@@ -8,7 +8,7 @@ from pathlib import Path
 from batchform.errors import UsageError
 from batchform.lint.cache import ParseCache, default_cache_dir
 from batchform.lint.findings import Finding, LintResult
-from batchform.lint.loader import LoadedTree, load_module_dir, load_tree
+from batchform.lint.loader import LoadedTree, load_module_dir, load_tfvars, load_tree
 from batchform.lint.resolver import Resolver, Stack
 from batchform.lint.rules import Rule, all_rules
 from batchform.lint.suppression import Suppressions
@@ -80,7 +80,8 @@ def lint_paths(
     resolver = Resolver(load_module)
     findings: set[Finding] = set()
     for root in _roots(tree):
-        stack = Stack(resolver.root(root, tree.modules[root]))
+        tfvars = load_tfvars(root, display_root)
+        stack = Stack(resolver.root(root, tree.modules[root], tfvars))
         findings |= _run(rules, stack)
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from batchform.errors import UsageError
 from batchform.lint.cache import ParseCache
-from batchform.lint.syntax import SourceFile
+from batchform.lint.syntax import Attribute, SourceFile
 
 # Directories that hold downloaded or generated copies, never the code under review.
 _SKIPPED_DIRS = {".terraform", ".git", "node_modules", "__pycache__"}
@@ -83,6 +83,20 @@ def load_module_dir(
             cache.put(text, source)
         sources.append(source)
     return sources
+
+
+def load_tfvars(directory: Path, display_root: Path | None) -> dict[str, Attribute]:
+    """The values Terraform loads by itself for a root module: terraform.tfvars, then
+    *.auto.tfvars in name order (later files win)."""
+    from batchform.lint.parser import parse_tfvars
+
+    values: dict[str, Attribute] = {}
+    files = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
+    for path in files:
+        if path.is_file():
+            display = _display(path.resolve(), display_root)
+            values.update(parse_tfvars(read_text(path, display), display))
+    return values
 
 
 def read_text(path: Path, display: str) -> str:

@@ -50,6 +50,30 @@ def parse_text(text: str, path: str) -> SourceFile:
     return SourceFile(path=path, blocks=blocks, ignores=scan_ignores(text))
 
 
+def parse_tfvars(text: str, path: str) -> dict[str, Attribute]:
+    """The assignments of a .tfvars file (raise HclParseError when it cannot be parsed)."""
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as error:
+        detail = str(error).strip().splitlines()[0]
+        raise HclParseError(path, detail, getattr(error, "line", None)) from None
+    except LarkError as error:
+        raise HclParseError(path, str(error).strip().splitlines()[0]) from None
+    converter = _Converter(path)
+    try:
+        attributes = [
+            converter.attribute(node)
+            for node in _trees(tree.children[0])
+            if node.data == "attribute"
+        ]
+    except _ConvertError as error:
+        raise HclParseError(path, error.message, error.line) from None
+    return {attribute.name: attribute for attribute in attributes}
+
+
 def scan_ignores(text: str) -> list[tuple[int, str]]:
     """Every `# batchform:ignore CODE[, CODE] reason` comment as (line, code) pairs."""
     found: list[tuple[int, str]] = []

@@ -288,6 +288,8 @@ class ModuleInstance:
         self.calls: dict[str, Block] = {}
         self._children: dict[str, ModuleInstance | None] = {}
         self._memo: dict[tuple[str, str], Any] = {}
+        # Root modules only: values from terraform.tfvars and *.auto.tfvars.
+        self.tfvars: dict[str, Attribute] = {}
         for source in files:
             for block in source.blocks:
                 self._index(block)
@@ -343,9 +345,13 @@ class Resolver:
         self.load_module = load_module
         self._depth = 0
 
-    def root(self, directory: Path, files: list[SourceFile]) -> ModuleInstance:
-        """A root module instance; its variables take their defaults."""
-        return ModuleInstance(self, directory, files, "")
+    def root(
+        self, directory: Path, files: list[SourceFile], tfvars: dict[str, Attribute] | None = None
+    ) -> ModuleInstance:
+        """A root module instance; its variables take the tfvars values, else their defaults."""
+        module = ModuleInstance(self, directory, files, "")
+        module.tfvars = dict(tfvars or {})
+        return module
 
     def instantiate_child(self, parent: ModuleInstance, name: str) -> ModuleInstance | None:
         """Load the directory of a local module call and instantiate it."""
@@ -555,6 +561,8 @@ class Resolver:
             call_scope = self.resolver_call_scope(module)
             if module.call is not None and name in module.call.attributes and call_scope:
                 return self.evaluate(module.call.attributes[name].expr, call_scope)
+            if module.call is None and name in module.tfvars:
+                return self.evaluate(module.tfvars[name].expr, Scope(module))
             if block is not None and "default" in block.attributes:
                 return self.evaluate(block.attributes["default"].expr, Scope(module))
             return UNKNOWN
@@ -607,6 +615,9 @@ class Resolver:
                 ):
                     expr, scope = module.call.attributes[steps[0].name].expr, call_scope
                     continue
+                if module.call is None and steps[0].name in module.tfvars:
+                    expr, scope = module.tfvars[steps[0].name].expr, Scope(module)
+                    continue
                 block = module.variables.get(steps[0].name)
                 if block is not None and "default" in block.attributes:
                     expr, scope = block.attributes["default"].expr, Scope(module)
@@ -651,6 +662,8 @@ class Resolver:
             call_scope = self.call_scope(module)
             if module.call is not None and name in module.call.attributes and call_scope:
                 return module.call.attributes[name].expr, call_scope
+            if module.call is None and name in module.tfvars:
+                return module.tfvars[name].expr, Scope(module)
             block = module.variables.get(name)
             if block is not None and "default" in block.attributes:
                 return block.attributes["default"].expr, Scope(module)
