@@ -110,3 +110,34 @@ def test_subprocess_exit_codes(tmp_path: Path) -> None:
     assert failed.returncode == 1
     assert f"batchform: {bad}: failed at validate" in failed.stderr
     assert 'An argument named "inputs" is not expected here.' in failed.stdout
+
+
+@pytest.mark.lifecycle
+def test_misspelled_argument_in_generated_stack_fails_at_validate(tmp_path: Path) -> None:
+    from batchform.generate import generate_stack
+
+    generate_stack(None, tmp_path / "stack")
+    module = tmp_path / "stack" / "modules" / "compute_environment" / "main.tf"
+    text = module.read_text()
+    # Same width, so the fmt check still passes and validate is what catches it.
+    assert "max_vcpus           =" in text
+    module.write_text(text.replace("max_vcpus           =", "max_vcpu            ="))
+    failed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "batchform",
+            "test",
+            str(tmp_path / "stack"),
+            "--provider",
+            "offline",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed.returncode == 1, failed.stdout
+    assert "failed at validate" in failed.stderr
+    assert 'An argument named "max_vcpu" is not expected here.' in failed.stdout
+    assert "provider offline" in failed.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -499,7 +500,6 @@ def test_registry_provider_lifecycle(tmp_path: Path) -> None:
 
 
 def test_auto_falls_back_to_offline_provider(tmp_path: Path) -> None:
-    pytest.importorskip("batchform.provider")
     if not registry_provider_unavailable():
         pytest.skip("the real provider is installable here; auto would use it")
     report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="auto")
@@ -528,14 +528,28 @@ def test_unknown_provider_mode(stack: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_stray_working_copies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # Working copies go under this test's tmp_path, so a leak shows up in one place.
-    monkeypatch.setenv("TMPDIR", str(tmp_path / "work"))
+    # Working copies go under this test's tmp_path, so a leak shows up in one place. Only this
+    # process's default changes: terraform and providers keep the system's short TMPDIR.
     (tmp_path / "work").mkdir()
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "work"))
 
 
 def test_working_copies_are_removed(stack: Path, tmp_path: Path) -> None:
     run_lifecycle(stack)
     assert os.listdir(tmp_path / "work") == []
+
+
+@pytest.mark.lifecycle
+def test_default_stack_offline_lifecycle(tmp_path: Path) -> None:
+    from batchform.generate import generate_stack
+
+    generate_stack(None, tmp_path / "stack")
+    report = run_lifecycle(tmp_path / "stack", provider="offline")
+    assert report.ok, report.render()
+    assert report.provider == "offline"
+    assert report.plan is not None
+    actions = report.plan.actions()
+    assert set(actions.values()) == {"create"}
+    assert actions["module.job_queue_default.aws_batch_job_queue.this"] == "create"
+    assert report.outputs["job_queues"] == {"default": "hello-batch-default"}
+    assert report.outputs["job_definition_arns"]["hello"].startswith("arn:aws:batch:")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from batchform.harness import Plan
+    from batchform.pytest_plugin import AppliedStack
 
 pytest_plugins = ["pytester"]
 
@@ -33,14 +39,13 @@ output "name" {
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A user project with one stack directory, and working copies kept under its own TMPDIR."""
+    """A user project with one stack directory; working copies go under its `work` folder."""
     stack = pytester.path / "stack"
     stack.mkdir()
     (stack / "main.tf").write_text(STACK)
     (pytester.path / "work").mkdir()
     pytester.makeini("[pytest]\nfilterwarnings = error\n")
-    monkeypatch.setenv("TMPDIR", str(pytester.path / "work"))
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "tempdir", str(pytester.path / "work"))
     return pytester
 
 
@@ -217,3 +222,16 @@ def test_stack_directory_renders_specs_and_passes_directories(tmp_path: Path) ->
     assert (from_file / "main.tf").read_text() == (default / "main.tf").read_text()
     with pytest.raises(SpecError, match="<spec mapping>.*compute_environments"):
         stack_directory({"name": "demo"}, tmp_path / "bad")
+
+
+DEFAULT_INVENTORY = Path(__file__).parent / "plan_inventories" / "default.yaml"
+
+
+@pytest.mark.lifecycle
+def test_default_stack_matches_its_plan_inventory(
+    terraform_stack: AppliedStack, plan_inventory: Callable[[Plan, Path], None]
+) -> None:
+    # The plugin is loaded in this very session through its entry point, as in a user's repo.
+    assert terraform_stack.provider in ("offline", "registry")
+    plan_inventory(terraform_stack.plan, DEFAULT_INVENTORY)
+    assert terraform_stack.outputs["job_queues"] == {"default": "hello-batch-default"}

@@ -830,7 +830,9 @@ def _locked_version(lock_file: Path, provider: str) -> str | None:
 
 # -- golden plans: {address: action} inventories ------------------------------------------------
 
-INVENTORY_HEADER = "# Planned action per resource address, written by batchform from a real plan.\n"
+INVENTORY_HEADER = (
+    "# Planned action per resource address; refresh with: pytest --batchform-update-plans\n"
+)
 
 
 def load_inventory(path: Path) -> dict[str, str]:
