@@ -104,13 +104,17 @@ DATA_SOURCE_TYPES = (
     "aws_vpc_endpoint_service",
 )
 
-_DOC_LINK = re.compile(r"registry\.terraform\.io/providers/hashicorp/aws/([\d.]+)/docs(?:/(resources|data-sources)/(\w+))?(?:#(\w+))?")
-_COMMENT = re.compile(r"^\s*// (\w+) - computed: (true|false), optional: (true|false), required: (true|false)")
+_DOC_LINK = re.compile(
+    r"registry\.terraform\.io/providers/hashicorp/aws/([\d.]+)/docs(?:/(resources|data-sources)/(\w+))?(?:#(\w+))?"
+)
+_COMMENT = re.compile(
+    r"^\s*// (\w+) - computed: (true|false), optional: (true|false), required: (true|false)"
+)
 _GETTER = re.compile(r"^\s*get (\w+)\(\) \{")
 _NEW_COMPLEX = re.compile(r'new (?:cdktn\.)?(\w+)\(this, "(\w+)"(?:, (true|false))?\)')
 _HCL_ENTRY = re.compile(
     r"^ +(\w+): \{\n +value: .*\n +isBlock: (true|false),\n +type: \"(\w+)\",\n +storageClassType: \"(\w+)\",$",
-    re.M,
+    re.MULTILINE,
 )
 _COMPUTED_MAPS = {"StringMap": "string", "NumberMap": "number", "BooleanMap": "bool"}
 _SCALARS = {"string": "string", "number": "number", "boolean": "bool"}
@@ -139,7 +143,7 @@ def parse_js(text: str) -> JsModule:
     classes: dict[str, JsClass] = {}
     hcl: dict[str, dict[str, tuple[bool, str, str]]] = {}
     # Top-level declarations start at column 0: `class X extends` or `function xToHclTerraform(`.
-    chunks = re.split(r"^(?=class \w+ |function \w+\()", text, flags=re.M)
+    chunks = re.split(r"^(?=class \w+ |function \w+\()", text, flags=re.MULTILINE)
     for chunk in chunks:
         head = re.match(r"(class|function) (\w+)", chunk)
         if not head:
@@ -229,7 +233,11 @@ def doc_anchor(prop: dict[str, Any]) -> str | None:
 def description(prop: dict[str, Any]) -> str | None:
     """The attribute's description when the assembly has a real one."""
     summary = prop.get("docs", {}).get("summary", "")
-    if not summary or summary.startswith("Docs at Terraform Registry") or summary.endswith(" block."):
+    if (
+        not summary
+        or summary.startswith("Docs at Terraform Registry")
+        or summary.endswith(" block.")
+    ):
         return None
     return summary
 
@@ -307,7 +315,7 @@ def input_object_type(asm: Assembly, struct_fqn: str) -> Any:
     for prop in spec.get("properties", []):
         tf = doc_anchor(prop)
         assert tf, prop["name"]
-        is_block, kind, storage = table[tf]
+        _, kind, storage = table[tf]
         nested = struct_of(prop["type"])
         if nested:
             element = input_object_type(asm, nested[0])
@@ -317,7 +325,9 @@ def input_object_type(asm: Assembly, struct_fqn: str) -> Any:
     return ["object", dict(sorted(attrs.items()))]
 
 
-def block_schema(asm: Assembly, struct_fqn: str, class_name: str | None, hcl_key: str) -> dict[str, Any]:
+def block_schema(
+    asm: Assembly, struct_fqn: str, class_name: str | None, hcl_key: str
+) -> dict[str, Any]:
     """The schema block of one struct: attributes and nested block types."""
     spec = asm.types[struct_fqn]
     module = asm.module(struct_fqn)
@@ -345,7 +355,9 @@ def block_schema(asm: Assembly, struct_fqn: str, class_name: str | None, hcl_key
             block: dict[str, Any] = {
                 "nesting_mode": "single" if kind == "struct" else kind,
                 "block": block_schema(
-                    asm, nested_fqn, nested_name + "OutputReference",
+                    asm,
+                    nested_fqn,
+                    nested_name + "OutputReference",
                     nested_name[0].lower() + nested_name[1:],
                 ),
             }
@@ -406,9 +418,13 @@ def build(package_dir: Path, package_version: str) -> dict[str, Any]:
             PROVIDER_ADDRESS: {
                 "provider": {
                     "version": 0,
-                    "block": block_schema(asm, provider_fqn + "Config", "AwsProvider", "awsProvider"),
+                    "block": block_schema(
+                        asm, provider_fqn + "Config", "AwsProvider", "awsProvider"
+                    ),
                 },
-                "resource_schemas": {t: type_schema(asm, "resources", t) for t in sorted(RESOURCE_TYPES)},
+                "resource_schemas": {
+                    t: type_schema(asm, "resources", t) for t in sorted(RESOURCE_TYPES)
+                },
                 "data_source_schemas": {
                     t: type_schema(asm, "data-sources", t) for t in sorted(DATA_SOURCE_TYPES)
                 },
@@ -420,14 +436,18 @@ def build(package_dir: Path, package_version: str) -> dict[str, Any]:
 def fetch_package(version: str, workdir: Path) -> Path:
     """`npm pack` the package into ``workdir`` and unpack the parts this script reads."""
     subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{version}", "--silent"], cwd=workdir, check=True,
+        ["npm", "pack", f"{PACKAGE}@{version}", "--silent"],
+        cwd=workdir,
+        check=True,
         stdout=subprocess.DEVNULL,
     )
     tarball = next(workdir.glob("*.tgz"))
     with tarfile.open(tarball) as archive:
         members = [
-            m for m in archive.getmembers()
-            if m.name.startswith("package/.jsii") or m.name == "package/package.json"
+            m
+            for m in archive.getmembers()
+            if m.name.startswith("package/.jsii")
+            or m.name == "package/package.json"
             or (m.name.startswith("package/lib/") and m.name.endswith("/index.js"))
         ]
         archive.extractall(workdir, members=members, filter="data")
@@ -445,8 +465,11 @@ def main(argv: list[str] | None = None) -> int:
         package_dir = args.package_dir or fetch_package(args.version, Path(tmp))
         snapshot = build(package_dir, args.version)
     args.out.write_text(json.dumps(snapshot, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes), provider "
-          f"{snapshot['provider_versions'][PROVIDER_ADDRESS]}", file=sys.stderr)
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size} bytes), provider "
+        f"{snapshot['provider_versions'][PROVIDER_ADDRESS]}",
+        file=sys.stderr,
+    )
     return 0
 
 

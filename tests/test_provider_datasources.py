@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from batchform.provider.datasources import go_json, read_data_source, render_policy_document, zone_id_prefix
+from batchform.provider.datasources import (
+    go_json,
+    read_data_source,
+    render_policy_document,
+    zone_id_prefix,
+)
 from batchform.provider.identifiers import ProviderContext
 from batchform.schema import load_provider_schema
 
@@ -20,59 +25,120 @@ def read(type_name: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def statement(**fields: Any) -> dict[str, Any]:
-    base = {"sid": None, "effect": None, "actions": None, "not_actions": None, "resources": None,
-            "not_resources": None, "principals": None, "not_principals": None, "condition": None}
+    base = {
+        "sid": None,
+        "effect": None,
+        "actions": None,
+        "not_actions": None,
+        "resources": None,
+        "not_resources": None,
+        "principals": None,
+        "not_principals": None,
+        "condition": None,
+    }
     return base | fields
 
 
 def test_policy_document_matches_the_provider_shape() -> None:
-    document = render_policy_document({"statement": [
-        statement(actions=["s3:GetObject", "s3:PutObject"], resources=["arn:aws:s3:::b/&{aws:username}"]),
-        statement(sid="Trust", effect="Deny", actions=["sts:AssumeRole"],
-                  principals=[{"type": "*", "identifiers": ["*"]}]),
-        statement(actions=["kms:Decrypt"], resources=["*"], condition=[
-            {"test": "StringEquals", "variable": "kms:ViaService", "values": ["s3.eu-west-1.amazonaws.com"]},
-            {"test": "StringLike", "variable": "aws:PrincipalArn", "values": ["b", "a"]},
-        ]),
-    ]})
+    document = render_policy_document(
+        {
+            "statement": [
+                statement(
+                    actions=["s3:GetObject", "s3:PutObject"],
+                    resources=["arn:aws:s3:::b/&{aws:username}"],
+                ),
+                statement(
+                    sid="Trust",
+                    effect="Deny",
+                    actions=["sts:AssumeRole"],
+                    principals=[{"type": "*", "identifiers": ["*"]}],
+                ),
+                statement(
+                    actions=["kms:Decrypt"],
+                    resources=["*"],
+                    condition=[
+                        {
+                            "test": "StringEquals",
+                            "variable": "kms:ViaService",
+                            "values": ["s3.eu-west-1.amazonaws.com"],
+                        },
+                        {
+                            "test": "StringLike",
+                            "variable": "aws:PrincipalArn",
+                            "values": ["b", "a"],
+                        },
+                    ],
+                ),
+            ]
+        }
+    )
     assert document == {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:GetObject"],
-             "Resource": "arn:aws:s3:::b/${aws:username}"},
+            {
+                "Effect": "Allow",
+                "Action": ["s3:PutObject", "s3:GetObject"],
+                "Resource": "arn:aws:s3:::b/${aws:username}",
+            },
             {"Sid": "Trust", "Effect": "Deny", "Action": "sts:AssumeRole", "Principal": "*"},
-            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {
-                "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"},
-                "StringLike": {"aws:PrincipalArn": ["b", "a"]},
-            }},
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"},
+                    "StringLike": {"aws:PrincipalArn": ["b", "a"]},
+                },
+            },
         ],
     }
 
 
 def test_principals_of_one_type_merge() -> None:
-    document = render_policy_document({"statement": [statement(
-        actions=["sts:AssumeRole"],
-        principals=[{"type": "AWS", "identifiers": ["arn:aws:iam::1:root"]},
-                    {"type": "AWS", "identifiers": ["arn:aws:iam::2:root"]},
-                    {"type": "Service", "identifiers": ["batch.amazonaws.com"]}],
-    )]})
+    document = render_policy_document(
+        {
+            "statement": [
+                statement(
+                    actions=["sts:AssumeRole"],
+                    principals=[
+                        {"type": "AWS", "identifiers": ["arn:aws:iam::1:root"]},
+                        {"type": "AWS", "identifiers": ["arn:aws:iam::2:root"]},
+                        {"type": "Service", "identifiers": ["batch.amazonaws.com"]},
+                    ],
+                )
+            ]
+        }
+    )
     assert document["Statement"][0]["Principal"] == {
-        "AWS": ["arn:aws:iam::1:root", "arn:aws:iam::2:root"], "Service": "batch.amazonaws.com",
+        "AWS": ["arn:aws:iam::1:root", "arn:aws:iam::2:root"],
+        "Service": "batch.amazonaws.com",
     }
 
 
 def test_source_and_override_documents_merge_by_sid() -> None:
-    source = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-        {"Sid": "B", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"},
-    ]})
-    override = json.dumps({"Statement": [{"Sid": "B", "Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]})
-    document = render_policy_document({
-        "source_policy_documents": [source], "override_policy_documents": [override],
-        "statement": [statement(sid="C", actions=["logs:*"], resources=["*"])],
-    })
+    source = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "A", "Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Sid": "B", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"},
+            ],
+        }
+    )
+    override = json.dumps(
+        {"Statement": [{"Sid": "B", "Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}
+    )
+    document = render_policy_document(
+        {
+            "source_policy_documents": [source],
+            "override_policy_documents": [override],
+            "statement": [statement(sid="C", actions=["logs:*"], resources=["*"])],
+        }
+    )
     assert [(s["Sid"], s["Effect"]) for s in document["Statement"]] == [
-        ("A", "Allow"), ("B", "Deny"), ("C", "Allow"),
+        ("A", "Allow"),
+        ("B", "Deny"),
+        ("C", "Allow"),
     ]
 
 
@@ -82,7 +148,9 @@ def test_go_json_escapes_like_encoding_json() -> None:
 
 
 def test_policy_document_data_source_state() -> None:
-    state = read("aws_iam_policy_document", {"statement": [statement(actions=["s3:*"], resources=["*"])]})
+    state = read(
+        "aws_iam_policy_document", {"statement": [statement(actions=["s3:*"], resources=["*"])]}
+    )
     assert json.loads(state["json"])["Statement"][0]["Action"] == "s3:*"
     assert json.loads(state["minified_json"]) == json.loads(state["json"])
     assert state["id"].isdigit()
@@ -101,11 +169,14 @@ def test_region_partition_identity_and_zones() -> None:
 
 
 def test_ssm_parameter_for_an_ami_id() -> None:
-    state = read("aws_ssm_parameter", {
-        "name": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
-    })
+    state = read(
+        "aws_ssm_parameter",
+        {"name": "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"},
+    )
     assert state["value"].startswith("ami-") and state["type"] == "String"
-    assert state["arn"].startswith("arn:aws:ssm:ap-northeast-1:123456789012:parameter/aws/service/ecs")
+    assert state["arn"].startswith(
+        "arn:aws:ssm:ap-northeast-1:123456789012:parameter/aws/service/ecs"
+    )
 
 
 def test_configured_values_are_kept() -> None:

@@ -10,14 +10,23 @@ from pathlib import Path
 
 from batchform.provider import install, provider_version
 from batchform.provider.launcher import terraform_platform
-from batchform.provider.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, handshake_line, server_certificate
+from batchform.provider.server import (
+    MAGIC_COOKIE_KEY,
+    MAGIC_COOKIE_VALUE,
+    handshake_line,
+    server_certificate,
+)
 
 
 def test_install_writes_an_executable_in_terraform_layout(tmp_path: Path) -> None:
     version = install(tmp_path)
     assert version == provider_version() == "6.66.0"
-    launcher = (tmp_path / "registry.terraform.io/hashicorp/aws/6.66.0" / terraform_platform()
-                / "terraform-provider-aws_v6.66.0")
+    launcher = (
+        tmp_path
+        / "registry.terraform.io/hashicorp/aws/6.66.0"
+        / terraform_platform()
+        / "terraform-provider-aws_v6.66.0"
+    )
     assert os.access(launcher, os.X_OK)
     assert sys.executable in launcher.read_text()
     assert install(tmp_path) == version  # idempotent
@@ -27,7 +36,9 @@ def test_launcher_refuses_to_run_without_terraform(tmp_path: Path) -> None:
     install(tmp_path)
     launcher = next(tmp_path.rglob("terraform-provider-aws_v*"))
     env = {k: v for k, v in os.environ.items() if k != MAGIC_COOKIE_KEY}
-    result = subprocess.run([launcher], env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [launcher], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
     assert result.returncode == 1
     assert "offline stand-in" in result.stderr
 
@@ -36,7 +47,9 @@ def test_plugin_prints_the_go_plugin_handshake_quickly(tmp_path: Path) -> None:
     install(tmp_path)
     launcher = next(tmp_path.rglob("terraform-provider-aws_v*"))
     client_pem, _, _ = server_certificate()
-    env = dict(os.environ, **{MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE}, PLUGIN_CLIENT_CERT=client_pem.decode())
+    env = dict(
+        os.environ, **{MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE}, PLUGIN_CLIENT_CERT=client_pem.decode()
+    )
     started = time.perf_counter()
     with subprocess.Popen(
         [launcher], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -144,6 +144,7 @@ class Workspace:
             capture_output=True,
             text=True,
             timeout=120,
+            check=False,
         )
         if check and result.returncode != 0:
             raise AssertionError(

@@ -19,7 +19,9 @@ from batchform.schema import Block, load_provider_schema
 
 CTX = ProviderContext(region="eu-west-1", default_tags={"Project": "demo"})
 CUSTOM_ROLE = "arn:aws:iam::123456789012:role/batch-service"
-LINKED_ROLE = "arn:aws:iam::123456789012:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+LINKED_ROLE = (
+    "arn:aws:iam::123456789012:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+)
 
 
 def block(type_name: str) -> Block:
@@ -29,19 +31,36 @@ def block(type_name: str) -> Block:
 
 
 def compute_environment(
-    *, service_role: str | None = CUSTOM_ROLE, allocation: str | None = "BEST_FIT_PROGRESSIVE",
-    instance_type: str = "m5.large", kind: str = "EC2", max_vcpus: int = 16,
+    *,
+    service_role: str | None = CUSTOM_ROLE,
+    allocation: str | None = "BEST_FIT_PROGRESSIVE",
+    instance_type: str = "m5.large",
+    kind: str = "EC2",
+    max_vcpus: int = 16,
 ) -> dict[str, Any]:
     return {
-        "name": "ce", "name_prefix": None, "type": "MANAGED", "service_role": service_role,
-        "tags": None, "state": None,
-        "compute_resources": [{
-            "type": kind, "allocation_strategy": allocation, "max_vcpus": max_vcpus,
-            "instance_type": [instance_type], "subnets": ["subnet-1"],
-            "security_group_ids": ["sg-1"], "desired_vcpus": None, "ec2_configuration": [],
-            "launch_template": [], "tags": None,
-        }],
-        "eks_configuration": [], "update_policy": [],
+        "name": "ce",
+        "name_prefix": None,
+        "type": "MANAGED",
+        "service_role": service_role,
+        "tags": None,
+        "state": None,
+        "compute_resources": [
+            {
+                "type": kind,
+                "allocation_strategy": allocation,
+                "max_vcpus": max_vcpus,
+                "instance_type": [instance_type],
+                "subnets": ["subnet-1"],
+                "security_group_ids": ["sg-1"],
+                "desired_vcpus": None,
+                "ec2_configuration": [],
+                "launch_template": [],
+                "tags": None,
+            }
+        ],
+        "eks_configuration": [],
+        "update_policy": [],
     }
 
 
@@ -61,7 +80,11 @@ def replan(type_name: str, prior: dict[str, Any], config: dict[str, Any]) -> Any
         if attribute.computed and proposed.get(name) is None:
             proposed[name] = prior.get(name)
     for key, element in enumerate(proposed.get("compute_resources") or []):
-        before = (prior.get("compute_resources") or [{}])[key] if key < len(prior.get("compute_resources") or []) else {}
+        before = (
+            (prior.get("compute_resources") or [{}])[key]
+            if key < len(prior.get("compute_resources") or [])
+            else {}
+        )
         if element.get("desired_vcpus") is None:
             element["desired_vcpus"] = before.get("desired_vcpus")
     return plan_resource(type_name, block(type_name), prior, proposed, config, CTX)
@@ -69,8 +92,14 @@ def replan(type_name: str, prior: dict[str, Any], config: dict[str, Any]) -> Any
 
 def test_create_marks_computed_unknown_and_tags_all_known() -> None:
     config = compute_environment()
-    plan = plan_resource("aws_batch_compute_environment", block("aws_batch_compute_environment"),
-                         None, config, config, CTX)
+    plan = plan_resource(
+        "aws_batch_compute_environment",
+        block("aws_batch_compute_environment"),
+        None,
+        config,
+        config,
+        CTX,
+    )
     planned = plan.planned
     assert planned is not None and plan.requires_replace == []
     assert planned["arn"] is UNKNOWN and planned["id"] is UNKNOWN
@@ -93,8 +122,10 @@ def test_name_prefix_gets_a_deterministic_suffix() -> None:
     config = dict(compute_environment(), name=None, name_prefix="batch-")
     first = created("aws_batch_compute_environment", config)
     again = created("aws_batch_compute_environment", config)
-    other = created("aws_batch_compute_environment",
-                    dict(compute_environment(instance_type="c5.large"), name=None, name_prefix="batch-"))
+    other = created(
+        "aws_batch_compute_environment",
+        dict(compute_environment(instance_type="c5.large"), name=None, name_prefix="batch-"),
+    )
     assert first["name"].startswith("batch-") and len(first["name"]) == len("batch-") + 26
     assert first["name"] == again["name"] != other["name"]
     assert first["name_prefix"] == "batch-"
@@ -109,7 +140,9 @@ def test_replan_of_unchanged_config_is_identical() -> None:
 
 def test_instance_type_change_under_custom_role_forces_replacement() -> None:
     state = created("aws_batch_compute_environment", compute_environment())
-    plan = replan("aws_batch_compute_environment", state, compute_environment(instance_type="c5.large"))
+    plan = replan(
+        "aws_batch_compute_environment", state, compute_environment(instance_type="c5.large")
+    )
     assert plan.requires_replace == [("compute_resources", 0, "instance_type")]
 
 
@@ -117,16 +150,22 @@ def test_instance_type_change_when_updatable_is_in_place() -> None:
     config = compute_environment(service_role=None)
     state = created("aws_batch_compute_environment", config)
     assert state["service_role"] == LINKED_ROLE
-    plan = replan("aws_batch_compute_environment", state,
-                  compute_environment(service_role=None, instance_type="c5.large"))
+    plan = replan(
+        "aws_batch_compute_environment",
+        state,
+        compute_environment(service_role=None, instance_type="c5.large"),
+    )
     assert plan.requires_replace == []
 
 
 def test_unset_allocation_strategy_is_not_updatable() -> None:
     config = compute_environment(service_role=None, allocation=None)
     state = created("aws_batch_compute_environment", config)
-    plan = replan("aws_batch_compute_environment", state,
-                  compute_environment(service_role=None, allocation=None, instance_type="c5.large"))
+    plan = replan(
+        "aws_batch_compute_environment",
+        state,
+        compute_environment(service_role=None, allocation=None, instance_type="c5.large"),
+    )
     assert plan.requires_replace == [("compute_resources", 0, "instance_type")]
 
 
@@ -174,7 +213,9 @@ def test_launch_template_change_always_replaces() -> None:
         (LINKED_ROLE, CUSTOM_ROLE, False),
     ],
 )
-def test_updatable_rule_judges_the_service_role(before: str | None, after: str | None, updatable: bool) -> None:
+def test_updatable_rule_judges_the_service_role(
+    before: str | None, after: str | None, updatable: bool
+) -> None:
     prior = compute_environment(service_role=before, allocation="SPOT_CAPACITY_OPTIMIZED")
     planned = compute_environment(service_role=after, allocation="SPOT_CAPACITY_OPTIMIZED")
     assert compute_environment_updatable(prior, planned) is updatable
@@ -187,17 +228,28 @@ def test_allocation_strategy_change_is_judged_on_both_sides() -> None:
 
 
 def test_job_queue_name_forces_replacement_and_priority_does_not() -> None:
-    config = {"name": "jobs", "state": "ENABLED", "priority": 1, "tags": None,
-              "compute_environment_order": [{"order": 1, "compute_environment": "arn:ce"}]}
+    config = {
+        "name": "jobs",
+        "state": "ENABLED",
+        "priority": 1,
+        "tags": None,
+        "compute_environment_order": [{"order": 1, "compute_environment": "arn:ce"}],
+    }
     state = created("aws_batch_job_queue", config)
     assert state["arn"] == "arn:aws:batch:eu-west-1:123456789012:job-queue/jobs" == state["id"]
-    assert replan("aws_batch_job_queue", state, dict(config, name="other")).requires_replace == [("name",)]
+    assert replan("aws_batch_job_queue", state, dict(config, name="other")).requires_replace == [
+        ("name",)
+    ]
     assert replan("aws_batch_job_queue", state, dict(config, priority=5)).requires_replace == []
 
 
 def test_job_definition_update_registers_a_new_revision() -> None:
-    config = {"name": "hello", "type": "container", "container_properties": '{"image":"a"}',
-              "tags": None}
+    config = {
+        "name": "hello",
+        "type": "container",
+        "container_properties": '{"image":"a"}',
+        "tags": None,
+    }
     state = created("aws_batch_job_definition", config)
     assert state["revision"] == 1
     assert state["arn"] == "arn:aws:batch:eu-west-1:123456789012:job-definition/hello:1"
@@ -206,9 +258,17 @@ def test_job_definition_update_registers_a_new_revision() -> None:
     plan = replan("aws_batch_job_definition", state, changed)
     assert plan.requires_replace == []
     assert plan.planned["revision"] is UNKNOWN and plan.planned["arn"] is UNKNOWN
-    new = apply_resource("aws_batch_job_definition", block("aws_batch_job_definition"), state,
-                         plan.planned, changed, CTX)
-    assert new is not None and new["revision"] == 2 and new["arn"].endswith("job-definition/hello:2")
+    new = apply_resource(
+        "aws_batch_job_definition",
+        block("aws_batch_job_definition"),
+        state,
+        plan.planned,
+        changed,
+        CTX,
+    )
+    assert (
+        new is not None and new["revision"] == 2 and new["arn"].endswith("job-definition/hello:2")
+    )
     # Tags alone do not register a new revision.
     retagged = replan("aws_batch_job_definition", state, dict(config, tags={"a": "b"}))
     assert retagged.planned["revision"] == 1
@@ -216,10 +276,16 @@ def test_job_definition_update_registers_a_new_revision() -> None:
 
 
 def test_role_ids_and_arns() -> None:
-    state = created("aws_iam_role", {"name": "svc", "path": None, "assume_role_policy": "{}", "tags": None})
+    state = created(
+        "aws_iam_role", {"name": "svc", "path": None, "assume_role_policy": "{}", "tags": None}
+    )
     assert state["id"] == "svc"
     assert state["arn"] == "arn:aws:iam::123456789012:role/svc"
-    plan = replan("aws_iam_role", state, {"name": "svc2", "path": None, "assume_role_policy": "{}", "tags": None})
+    plan = replan(
+        "aws_iam_role",
+        state,
+        {"name": "svc2", "path": None, "assume_role_policy": "{}", "tags": None},
+    )
     assert plan.requires_replace == [("name",)]
 
 

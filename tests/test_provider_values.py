@@ -21,16 +21,19 @@ from batchform.provider.values import (
 )
 from batchform.schema import load_provider_schema
 
-OBJECT = ["object", {
-    "name": "string",
-    "count": "number",
-    "enabled": "bool",
-    "ids": ["set", "string"],
-    "tags": ["map", "string"],
-    "ports": ["list", "number"],
-    "pair": ["tuple", ["string", "number"]],
-    "nested": ["list", ["object", {"key": "string"}]],
-}]
+OBJECT = [
+    "object",
+    {
+        "name": "string",
+        "count": "number",
+        "enabled": "bool",
+        "ids": ["set", "string"],
+        "tags": ["map", "string"],
+        "ports": ["list", "number"],
+        "pair": ["tuple", ["string", "number"]],
+        "nested": ["list", ["object", {"key": "string"}]],
+    },
+]
 
 
 def test_unknown_is_extension_zero_on_the_wire() -> None:
@@ -47,8 +50,14 @@ def test_any_extension_decodes_as_unknown(code: int) -> None:
 
 def test_object_round_trip_keeps_nulls_and_unknowns() -> None:
     value = {
-        "name": "jobs", "count": 3, "enabled": True, "ids": ["a", "b"], "tags": {"k": "v"},
-        "ports": [80, UNKNOWN], "pair": ["x", 1.5], "nested": [{"key": None}],
+        "name": "jobs",
+        "count": 3,
+        "enabled": True,
+        "ids": ["a", "b"],
+        "tags": {"k": "v"},
+        "ports": [80, UNKNOWN],
+        "pair": ["x", 1.5],
+        "nested": [{"key": None}],
     }
     assert decode_msgpack(encode_msgpack(value, OBJECT), OBJECT) == value
 
@@ -77,14 +86,17 @@ def test_dynamic_values_carry_their_type() -> None:
     raw = msgpack.unpackb(wire, raw=False)
     assert json.loads(raw["any"][0]) == ["object", {"a": ["tuple", ["number", "string"]]}]
     decoded = decode_msgpack(wire, ty)
-    assert decoded == {"any": Dynamic(["object", {"a": ["tuple", ["number", "string"]]}], {"a": [1, "x"]})}
+    assert decoded == {
+        "any": Dynamic(["object", {"a": ["tuple", ["number", "string"]]}], {"a": [1, "x"]})
+    }
     assert decode_msgpack(encode_msgpack(decoded, ty), ty) == decoded
 
 
 def test_json_dynamic_value() -> None:
     raw = json.dumps({"any": {"type": "string", "value": "x"}, "n": 2}).encode()
     assert decode_json(raw, ["object", {"any": "dynamic", "n": "number"}]) == {
-        "any": Dynamic("string", "x"), "n": 2,
+        "any": Dynamic("string", "x"),
+        "n": 2,
     }
 
 
@@ -106,9 +118,13 @@ def test_implied_type_of_a_block_nests_blocks_as_collections() -> None:
     assert kind == "object"
     assert attrs["priority"] == "number"
     assert attrs["compute_environment_order"] == [
-        "list", ["object", {"compute_environment": "string", "order": "number"}]
+        "list",
+        ["object", {"compute_environment": "string", "order": "number"}],
     ]
-    assert attrs["timeouts"] == ["object", {"create": "string", "delete": "string", "update": "string"}]
+    assert attrs["timeouts"] == [
+        "object",
+        {"create": "string", "delete": "string", "update": "string"},
+    ]
 
 
 def test_contains_unknown_looks_inside() -> None:

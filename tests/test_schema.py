@@ -11,20 +11,51 @@ import pytest
 from batchform.schema import PROVIDER_ADDRESS, SNAPSHOT_PATH, load_provider_schema
 
 REQUIRED_RESOURCES = {
-    "aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route",
-    "aws_route_table_association", "aws_eip", "aws_nat_gateway", "aws_security_group",
-    "aws_security_group_rule", "aws_vpc_security_group_egress_rule",
-    "aws_vpc_security_group_ingress_rule", "aws_default_security_group", "aws_vpc_endpoint",
-    "aws_flow_log", "aws_cloudwatch_log_group", "aws_kms_key", "aws_iam_role",
-    "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment",
-    "aws_iam_instance_profile", "aws_iam_service_linked_role", "aws_batch_compute_environment",
-    "aws_batch_job_queue", "aws_batch_scheduling_policy", "aws_batch_job_definition",
-    "aws_launch_template", "aws_ecr_repository", "aws_placement_group",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_internet_gateway",
+    "aws_route_table",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_eip",
+    "aws_nat_gateway",
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_default_security_group",
+    "aws_vpc_endpoint",
+    "aws_flow_log",
+    "aws_cloudwatch_log_group",
+    "aws_kms_key",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_instance_profile",
+    "aws_iam_service_linked_role",
+    "aws_batch_compute_environment",
+    "aws_batch_job_queue",
+    "aws_batch_scheduling_policy",
+    "aws_batch_job_definition",
+    "aws_launch_template",
+    "aws_ecr_repository",
+    "aws_placement_group",
 }
 REQUIRED_DATA_SOURCES = {
-    "aws_iam_policy_document", "aws_partition", "aws_region", "aws_caller_identity",
-    "aws_availability_zones", "aws_ssm_parameter", "aws_vpc", "aws_subnet", "aws_subnets",
-    "aws_security_group", "aws_ami", "aws_iam_role", "aws_ecr_repository",
+    "aws_iam_policy_document",
+    "aws_partition",
+    "aws_region",
+    "aws_caller_identity",
+    "aws_availability_zones",
+    "aws_ssm_parameter",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_subnets",
+    "aws_security_group",
+    "aws_ami",
+    "aws_iam_role",
+    "aws_ecr_repository",
 }
 
 
@@ -33,7 +64,9 @@ def test_snapshot_is_small_and_in_terraform_format() -> None:
     assert SNAPSHOT_PATH.stat().st_size < 2_000_000
     assert raw["format_version"] == "1.0"
     assert set(raw["provider_schemas"][PROVIDER_ADDRESS]) == {
-        "provider", "resource_schemas", "data_source_schemas",
+        "provider",
+        "resource_schemas",
+        "data_source_schemas",
     }
 
 

@@ -148,8 +148,9 @@ class ProviderSchema:
             raw = self._schemas[kind] if kind == "provider" else self._schemas[kind].get(type_name)
             if raw is None:
                 return None
-            self._parsed[key] = TypeSchema(version=int(raw.get("version", 0)),
-                                           block=parse_block(raw["block"]))
+            self._parsed[key] = TypeSchema(
+                version=int(raw.get("version", 0)), block=parse_block(raw["block"])
+            )
         return self._parsed[key]
 
 

@@ -29,8 +29,15 @@ _REGION_NAMES = {
     "ap-southeast-1": "Asia Pacific (Singapore)",
 }
 _DIRECTIONS = {
-    "east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+    "east": "e",
+    "west": "w",
+    "north": "n",
+    "south": "s",
+    "central": "c",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
 }
 
 
@@ -75,7 +82,9 @@ def zone_id_prefix(region: str) -> str:
 def _region(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     name = state.get("region") or state.get("name") or ctx.region
     return {
-        "name": name, "region": name, "id": name,
+        "name": name,
+        "region": name,
+        "id": name,
         "description": _REGION_NAMES.get(name, name),
         "endpoint": f"ec2.{name}.amazonaws.com",
     }
@@ -83,20 +92,25 @@ def _region(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[s
 
 def _partition(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     return {
-        "partition": ctx.partition, "id": ctx.partition,
-        "dns_suffix": "amazonaws.com", "reverse_dns_prefix": "com.amazonaws",
+        "partition": ctx.partition,
+        "id": ctx.partition,
+        "dns_suffix": "amazonaws.com",
+        "reverse_dns_prefix": "com.amazonaws",
     }
 
 
 def _caller_identity(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     return {
-        "account_id": ctx.account_id, "id": ctx.account_id,
+        "account_id": ctx.account_id,
+        "id": ctx.account_id,
         "arn": global_arn(ctx, "iam", "user/batchform-offline"),
         "user_id": "AIDA" + seed[:17].upper(),
     }
 
 
-def _availability_zones(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
+def _availability_zones(
+    state: Mapping[str, Any], ctx: ProviderContext, seed: str
+) -> dict[str, Any]:
     region = state.get("region") or ctx.region
     excluded = set(state.get("exclude_names") or ())
     excluded_ids = set(state.get("exclude_zone_ids") or ())
@@ -107,8 +121,10 @@ def _availability_zones(state: Mapping[str, Any], ctx: ProviderContext, seed: st
     ]
     kept = [(n, z) for n, z in zones if n not in excluded and z not in excluded_ids]
     return {
-        "id": region, "region": region,
-        "names": [n for n, _ in kept], "zone_ids": [z for _, z in kept],
+        "id": region,
+        "region": region,
+        "names": [n for n, _ in kept],
+        "zone_ids": [z for _, z in kept],
         "group_names": [region],
     }
 
@@ -120,49 +136,80 @@ def _ssm_parameter(state: Mapping[str, Any], ctx: ProviderContext, seed: str) ->
     else:
         value = f"offline-value-{seed[:8]}"
     return {
-        "id": name, "arn": regional_arn(ctx, "ssm", "parameter/" + name.lstrip("/")),
-        "type": "String", "value": value, "insecure_value": value, "version": 1,
+        "id": name,
+        "arn": regional_arn(ctx, "ssm", "parameter/" + name.lstrip("/")),
+        "type": "String",
+        "value": value,
+        "insecure_value": value,
+        "version": 1,
     }
 
 
 def _ami(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     image = hex_id("ami", seed)
     return {
-        "id": image, "image_id": image, "arn": regional_arn(ctx, "ec2", f"image/{image}"),
-        "architecture": "x86_64", "name": "batchform-offline-ami", "creation_date": CREATED_AT,
-        "root_device_name": "/dev/xvda", "root_device_type": "ebs", "virtualization_type": "hvm",
-        "hypervisor": "xen", "image_type": "machine", "state": "available", "owner_id": "amazon",
-        "platform_details": "Linux/UNIX", "usage_operation": "RunInstances", "ena_support": True,
+        "id": image,
+        "image_id": image,
+        "arn": regional_arn(ctx, "ec2", f"image/{image}"),
+        "architecture": "x86_64",
+        "name": "batchform-offline-ami",
+        "creation_date": CREATED_AT,
+        "root_device_name": "/dev/xvda",
+        "root_device_type": "ebs",
+        "virtualization_type": "hvm",
+        "hypervisor": "xen",
+        "image_type": "machine",
+        "state": "available",
+        "owner_id": "amazon",
+        "platform_details": "Linux/UNIX",
+        "usage_operation": "RunInstances",
+        "ena_support": True,
     }
 
 
 def _vpc(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     ident = state.get("id") or hex_id("vpc", seed)
     return {
-        "id": ident, "arn": regional_arn(ctx, "ec2", f"vpc/{ident}"), "cidr_block": "10.0.0.0/16",
-        "enable_dns_support": True, "enable_dns_hostnames": True, "instance_tenancy": "default",
-        "state": "available", "tags": {},
+        "id": ident,
+        "arn": regional_arn(ctx, "ec2", f"vpc/{ident}"),
+        "cidr_block": "10.0.0.0/16",
+        "enable_dns_support": True,
+        "enable_dns_hostnames": True,
+        "instance_tenancy": "default",
+        "state": "available",
+        "tags": {},
     }
 
 
 def _subnet(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     ident = state.get("id") or hex_id("subnet", seed)
     return {
-        "id": ident, "arn": regional_arn(ctx, "ec2", f"subnet/{ident}"), "cidr_block": "10.0.1.0/24",
-        "vpc_id": hex_id("vpc", digest(seed, "vpc")), "state": "available", "tags": {},
+        "id": ident,
+        "arn": regional_arn(ctx, "ec2", f"subnet/{ident}"),
+        "cidr_block": "10.0.1.0/24",
+        "vpc_id": hex_id("vpc", digest(seed, "vpc")),
+        "state": "available",
+        "tags": {},
     }
 
 
 def _subnets(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
-    return {"id": ctx.region, "ids": [hex_id("subnet", digest(seed, i)) for i in range(3)], "tags": {}}
+    return {
+        "id": ctx.region,
+        "ids": [hex_id("subnet", digest(seed, i)) for i in range(3)],
+        "tags": {},
+    }
 
 
 def _security_group(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     ident = state.get("id") or hex_id("sg", seed)
     return {
-        "id": ident, "arn": regional_arn(ctx, "ec2", f"security-group/{ident}"),
-        "name": state.get("name") or "default", "description": "offline security group",
-        "vpc_id": hex_id("vpc", digest(seed, "vpc")), "tags": {},
+        "id": ident,
+        "arn": regional_arn(ctx, "ec2", f"security-group/{ident}"),
+        "name": state.get("name") or "default",
+        "description": "offline security group",
+        "vpc_id": hex_id("vpc", digest(seed, "vpc")),
+        "tags": {},
     }
 
 
@@ -170,19 +217,27 @@ def _iam_role(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict
     name = state.get("name")
     trust = {"Version": "2012-10-17", "Statement": []}
     return {
-        "id": name, "arn": global_arn(ctx, "iam", f"role/{name}"), "path": "/",
-        "assume_role_policy": json.dumps(trust), "create_date": CREATED_AT,
-        "max_session_duration": 3600, "unique_id": "AROA" + seed[:17].upper(), "tags": {},
+        "id": name,
+        "arn": global_arn(ctx, "iam", f"role/{name}"),
+        "path": "/",
+        "assume_role_policy": json.dumps(trust),
+        "create_date": CREATED_AT,
+        "max_session_duration": 3600,
+        "unique_id": "AROA" + seed[:17].upper(),
+        "tags": {},
     }
 
 
 def _ecr_repository(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
     name = state.get("name")
     return {
-        "id": name, "arn": regional_arn(ctx, "ecr", f"repository/{name}"),
-        "registry_id": ctx.account_id, "image_tag_mutability": "MUTABLE",
+        "id": name,
+        "arn": regional_arn(ctx, "ecr", f"repository/{name}"),
+        "registry_id": ctx.account_id,
+        "image_tag_mutability": "MUTABLE",
         "repository_url": f"{ctx.account_id}.dkr.ecr.{ctx.region}.amazonaws.com/{name}",
-        "most_recent_image_tags": [], "tags": {},
+        "most_recent_image_tags": [],
+        "tags": {},
     }
 
 
@@ -195,8 +250,12 @@ def _endpoint_service(state: Mapping[str, Any], ctx: ProviderContext, seed: str)
     service = state.get("service") or "s3"
     name = state.get("service_name") or f"com.amazonaws.{ctx.region}.{service}"
     return {
-        "id": name, "service_name": name, "service": service, "owner": "amazon",
-        "service_type": "Interface", "acceptance_required": False,
+        "id": name,
+        "service_name": name,
+        "service": service,
+        "owner": "amazon",
+        "service_type": "Interface",
+        "acceptance_required": False,
         "private_dns_name": f"{service}.{ctx.region}.amazonaws.com",
         "availability_zones": [f"{ctx.region}{z}" for z in "abc"],
     }
@@ -206,8 +265,10 @@ def _policy_document(state: Mapping[str, Any], ctx: ProviderContext, seed: str) 
     document = render_policy_document(state)
     text = go_json(document, indent=True)
     return {
-        "json": text, "minified_json": go_json(document, indent=False),
-        "id": str(zlib.crc32(text.encode())), "version": state.get("version"),
+        "json": text,
+        "minified_json": go_json(document, indent=False),
+        "id": str(zlib.crc32(text.encode())),
+        "version": state.get("version"),
     }
 
 
@@ -233,6 +294,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any], ProviderContext, str], dict[str
 
 # --- aws_iam_policy_document -------------------------------------------------------------------
 
+
 def _string_or_list(values: Any) -> Any:
     """One value stays a string; several become a reverse-sorted list, as the provider does."""
     items = [str(v) for v in values or ()]
@@ -250,7 +312,11 @@ def _interpolations(value: Any) -> Any:
 
 def _principals(blocks: Any) -> Any:
     principals = list(blocks or ())
-    if len(principals) == 1 and principals[0].get("type") == "*" and list(principals[0].get("identifiers") or ()) == ["*"]:
+    if (
+        len(principals) == 1
+        and principals[0].get("type") == "*"
+        and list(principals[0].get("identifiers") or ()) == ["*"]
+    ):
         return "*"
     merged: dict[str, Any] = {}
     for principal in principals:
@@ -280,7 +346,9 @@ def _conditions(blocks: Any) -> dict[str, Any]:
             by_variable[condition["variable"]] = value
         else:
             before = [current] if isinstance(current, str) else current
-            by_variable[condition["variable"]] = before + ([value] if isinstance(value, str) else value)
+            by_variable[condition["variable"]] = before + (
+                [value] if isinstance(value, str) else value
+            )
     return {test: dict(sorted(v.items())) for test, v in sorted(merged.items())}
 
 
@@ -290,8 +358,10 @@ def _statement(block: Mapping[str, Any]) -> dict[str, Any]:
         out["Sid"] = block["sid"]
     out["Effect"] = block.get("effect") or "Allow"
     for key, name, interpolate in (
-        ("Action", "actions", False), ("NotAction", "not_actions", False),
-        ("Resource", "resources", True), ("NotResource", "not_resources", True),
+        ("Action", "actions", False),
+        ("NotAction", "not_actions", False),
+        ("Resource", "resources", True),
+        ("NotResource", "not_resources", True),
     ):
         if block.get(name):
             value = _string_or_list(block[name])
@@ -348,9 +418,18 @@ def render_policy_document(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def go_json(value: Any, *, indent: bool) -> str:
     """JSON as Go's encoding/json writes it (HTML-safe escapes; two-space MarshalIndent)."""
-    text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None,
-                      separators=(",", ": ") if indent else (",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    text = json.dumps(
+        value,
+        ensure_ascii=False,
+        indent=2 if indent else None,
+        separators=(",", ": ") if indent else (",", ":"),
+    )
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return text

@@ -124,8 +124,13 @@ def resource_identity(
         if type_name == "aws_eip":
             out["allocation_id"] = ident
             out["public_ip"] = f"198.51.100.{int(seed[:2], 16) % 254 + 1}"
-            out["public_dns"] = f"ec2-198-51-100-{int(seed[:2], 16) % 254 + 1}.compute-1.amazonaws.com"
-        if type_name in ("aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"):
+            out["public_dns"] = (
+                f"ec2-198-51-100-{int(seed[:2], 16) % 254 + 1}.compute-1.amazonaws.com"
+            )
+        if type_name in (
+            "aws_vpc_security_group_egress_rule",
+            "aws_vpc_security_group_ingress_rule",
+        ):
             out["security_group_rule_id"] = ident
         if type_name == "aws_launch_template":
             out["latest_version"] = int(before.get("latest_version") or 0) + 1

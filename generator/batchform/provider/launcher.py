@@ -32,7 +32,10 @@ def install(plugin_dir: Path) -> str:
     """Write the launcher under ``plugin_dir`` in Terraform's layout; returns the provider version."""
     version = provider_version()
     target = (
-        Path(plugin_dir) / PROVIDER_SOURCE / version / terraform_platform()
+        Path(plugin_dir)
+        / PROVIDER_SOURCE
+        / version
+        / terraform_platform()
         / f"terraform-provider-aws_v{version}"
     )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -43,7 +46,7 @@ def install(plugin_dir: Path) -> str:
         "# plans/applies without talking to AWS.\n"
         f"PYTHONPATH={shlex.quote(str(package_root))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
         "export PYTHONPATH\n"
-        f"exec {shlex.quote(sys.executable)} -m batchform.provider \"$@\"\n"
+        f'exec {shlex.quote(sys.executable)} -m batchform.provider "$@"\n'
     )
     tmp = target.with_suffix(".tmp")
     tmp.write_text(script, encoding="utf-8")

@@ -25,8 +25,14 @@ from batchform.schema import Block, CtyType
 PathStep = str | int
 Path = tuple[PathStep, ...]
 
-_SERVICE_LINKED_BATCH_ROLE = re.compile(r"arn:[^:]+:iam::\d{12}:role/aws-service-role/batch\.amazonaws\.com/")
-_UPDATABLE_ALLOCATION = {"BEST_FIT_PROGRESSIVE", "SPOT_CAPACITY_OPTIMIZED", "SPOT_PRICE_CAPACITY_OPTIMIZED"}
+_SERVICE_LINKED_BATCH_ROLE = re.compile(
+    r"arn:[^:]+:iam::\d{12}:role/aws-service-role/batch\.amazonaws\.com/"
+)
+_UPDATABLE_ALLOCATION = {
+    "BEST_FIT_PROGRESSIVE",
+    "SPOT_CAPACITY_OPTIMIZED",
+    "SPOT_PRICE_CAPACITY_OPTIMIZED",
+}
 _FARGATE = {"FARGATE", "FARGATE_SPOT"}
 # Attributes whose value the provider derives and that therefore follow an in-place update.
 _REGENERATED_ON_UPDATE = {
@@ -111,7 +117,9 @@ def _unknown_computed(
             out[name] = [_unknown_computed(nested.block, item, None) for item in current]
         else:
             out[name] = {
-                key: _unknown_computed(nested.block, item, _mapping(_mapping(configured) or {}).get(key))
+                key: _unknown_computed(
+                    nested.block, item, _mapping((_mapping(configured) or {}).get(key))
+                )
                 for key, item in current.items()
             }
     return out
@@ -122,12 +130,14 @@ def _mapping(value: Any) -> Mapping[str, Any] | None:
 
 
 def _item(values: Any, index: int) -> Mapping[str, Any] | None:
-    if isinstance(values, list) and index < len(values) and isinstance(values[index], Mapping):
-        return values[index]
+    if isinstance(values, list) and index < len(values):
+        return _mapping(values[index])
     return None
 
 
-def _changed_outside_tags(block: Block, prior: Mapping[str, Any], planned: Mapping[str, Any]) -> bool:
+def _changed_outside_tags(
+    block: Block, prior: Mapping[str, Any], planned: Mapping[str, Any]
+) -> bool:
     """True when anything configuration controls changed, tags and timeouts aside."""
     for name, attribute in block.attributes.items():
         if name in _NOT_A_CHANGE or attribute.computed_only:
@@ -144,7 +154,12 @@ def same_value(before: Any, after: Any, ty: CtyType | None) -> bool:
     """Equality as Terraform sees it: unknown never equals, sets compare without order."""
     if contains_unknown(before) or contains_unknown(after):
         return False
-    if isinstance(ty, list) and ty[0] == "set" and isinstance(before, list) and isinstance(after, list):
+    if (
+        isinstance(ty, list)
+        and ty[0] == "set"
+        and isinstance(before, list)
+        and isinstance(after, list)
+    ):
         return sorted(map(_canonical, before)) == sorted(map(_canonical, after))
     return _canonical(before) == _canonical(after)
 
@@ -223,7 +238,9 @@ def compute_environment_updatable(prior: Mapping[str, Any], planned: Mapping[str
     allocation strategy, judged on both sides when either changes."""
     before_role, after_role = prior.get("service_role"), planned.get("service_role")
     if before_role != after_role:
-        role_ok = _is_service_linked_batch_role(before_role) and _is_service_linked_batch_role(after_role)
+        role_ok = _is_service_linked_batch_role(before_role) and _is_service_linked_batch_role(
+            after_role
+        )
     else:
         role_ok = _is_service_linked_batch_role(after_role)
     if not planned.get("compute_resources"):
@@ -301,7 +318,9 @@ def apply_resource(
 
 
 _NESTED_DEFAULTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "desired_vcpus": lambda element: element.get("min_vcpus") if isinstance(element.get("min_vcpus"), int) else 0,
+    "desired_vcpus": lambda element: (
+        element.get("min_vcpus") if isinstance(element.get("min_vcpus"), int) else 0
+    ),
     "version": lambda element: "$Default",
     "job_execution_timeout_minutes": lambda element: 30,
     "terminate_jobs_on_update": lambda element: False,
@@ -324,8 +343,9 @@ def _fill_block(block: Block, element: Mapping[str, Any], ctx: ProviderContext, 
         if contains_unknown(out.get(name)):
             default = _NESTED_DEFAULTS.get(name)
             out[name] = (
-                default(out) if default else
-                _fill(name, attribute.type, attribute.computed_only, ctx, seed, out)
+                default(out)
+                if default
+                else _fill(name, attribute.type, attribute.computed_only, ctx, seed, out)
             )
     for name, nested in block.block_types.items():
         out[name] = _fill_blocks(nested.block, nested.nesting_mode, out.get(name), ctx, seed)
@@ -333,7 +353,11 @@ def _fill_block(block: Block, element: Mapping[str, Any], ctx: ProviderContext, 
 
 
 def _fill(
-    name: str, ty: CtyType, computed_only: bool, ctx: ProviderContext, seed: str,
+    name: str,
+    ty: CtyType,
+    computed_only: bool,
+    ctx: ProviderContext,
+    seed: str,
     sibling: Mapping[str, Any],
 ) -> Any:
     """A value for a computed attribute no type-specific rule covers."""

@@ -36,7 +36,9 @@ class Controller(plugin_pb2_grpc.GRPCControllerServicer):
     def __init__(self, stop: threading.Event) -> None:
         self.stop = stop
 
-    def Shutdown(self, request: plugin_pb2.Empty, context: grpc.ServicerContext) -> plugin_pb2.Empty:
+    def Shutdown(
+        self, request: plugin_pb2.Empty, context: grpc.ServicerContext
+    ) -> plugin_pb2.Empty:
         """Ends the process once the answer is sent."""
         self.stop.set()
         return plugin_pb2.Empty()
@@ -45,7 +47,9 @@ class Controller(plugin_pb2_grpc.GRPCControllerServicer):
 class Stdio(plugin_pb2_grpc.GRPCStdioServicer):
     """go-plugin's stdio stream; the stand-in writes nothing to stdout after the handshake."""
 
-    def StreamStdio(self, request: plugin_pb2.Empty, context: grpc.ServicerContext) -> Iterator[plugin_pb2.StdioData]:
+    def StreamStdio(
+        self, request: plugin_pb2.Empty, context: grpc.ServicerContext
+    ) -> Iterator[plugin_pb2.StdioData]:
         """An empty stream."""
         return iter(())
 
@@ -58,11 +62,13 @@ def server_certificate() -> tuple[bytes, bytes, bytes]:
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "batchform"),
-        x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
-    ])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "batchform"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -73,14 +79,29 @@ def server_certificate() -> tuple[bytes, bytes, bytes]:
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False,
-            data_encipherment=False, key_agreement=True, key_cert_sign=True, crl_sign=False,
-            encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([
-            ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH,
-        ]), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=True,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [
+                    ExtendedKeyUsageOID.SERVER_AUTH,
+                    ExtendedKeyUsageOID.CLIENT_AUTH,
+                ]
+            ),
+            critical=False,
+        )
         .sign(key, hashes.SHA256())
     )
     cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
@@ -105,7 +126,9 @@ def serve() -> int:
             "batchform.provider.install(plugin_dir) and `terraform init -plugin-dir`.\n"
         )
         return 1
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="[%(levelname)s] %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="[%(levelname)s] %(name)s: %(message)s"
+    )
     # Terraform handles Ctrl-C itself and then asks plugins to stop through the controller.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     stop = threading.Event()
@@ -129,7 +152,9 @@ def serve() -> int:
     server.start()
     if front is not None:
         port = front.start()
-    LOG.info("%s serving hashicorp/aws %s schema on 127.0.0.1:%d", STAND_IN_SUMMARY, schema.version, port)
+    LOG.info(
+        "%s serving hashicorp/aws %s schema on 127.0.0.1:%d", STAND_IN_SUMMARY, schema.version, port
+    )
     sys.stdout.write(handshake_line(port, cert_der) + "\n")
     sys.stdout.flush()
     parent = os.getppid()

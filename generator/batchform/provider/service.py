@@ -83,7 +83,9 @@ def attribute_path(path: Path) -> pb.AttributePath:
     return message
 
 
-def _guarded(response_type: Callable[..., Response]) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+def _guarded(
+    response_type: Callable[..., Response],
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Turn an unexpected exception into an error diagnostic naming the stand-in."""
 
     def decorate(method: Callable[..., Response]) -> Callable[..., Response]:
@@ -93,10 +95,14 @@ def _guarded(response_type: Callable[..., Response]) -> Callable[[Callable[..., 
                 return method(self, request, context)
             except Exception as exc:  # a gRPC handler must answer; terraform shows the diagnostic
                 LOG.exception("%s failed", method.__name__)
-                return response_type(diagnostics=[error(
-                    f"{STAND_IN_SUMMARY}: internal error in {method.__name__}",
-                    f"{type(exc).__name__}: {exc}",
-                )])
+                return response_type(
+                    diagnostics=[
+                        error(
+                            f"{STAND_IN_SUMMARY}: internal error in {method.__name__}",
+                            f"{type(exc).__name__}: {exc}",
+                        )
+                    ]
+                )
 
         return wrapper
 
@@ -109,8 +115,11 @@ class ProviderService(pb_grpc.ProviderServicer):
     def __init__(self, schema: ProviderSchema) -> None:
         self.schema = schema
         self.raw = schema.raw["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
-        self.ctx = ProviderContext(region=os.environ.get("AWS_REGION") or
-                                   os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
+        self.ctx = ProviderContext(
+            region=os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1"
+        )
         self._schema_response: pb.GetProviderSchema.Response | None = None
         self._types: dict[tuple[str, str], tuple[Block, CtyType]] = {}
 
@@ -122,8 +131,11 @@ class ProviderService(pb_grpc.ProviderServicer):
             if kind == "provider":
                 block = self.schema.provider_block()
             else:
-                found = (self.schema.resource(type_name) if kind == "resource"
-                         else self.schema.data_source(type_name))
+                found = (
+                    self.schema.resource(type_name)
+                    if kind == "resource"
+                    else self.schema.data_source(type_name)
+                )
                 if found is None:
                     raise KeyError(f"{kind} type {type_name} is not in the schema snapshot")
                 block = found.block
@@ -141,12 +153,20 @@ class ProviderService(pb_grpc.ProviderServicer):
         return pb.DynamicValue(msgpack=encode_msgpack(value, ty))
 
     @_guarded(pb.GetMetadata.Response)
-    def GetMetadata(self, request: pb.GetMetadata.Request, context: grpc.ServicerContext) -> pb.GetMetadata.Response:
+    def GetMetadata(
+        self, request: pb.GetMetadata.Request, context: grpc.ServicerContext
+    ) -> pb.GetMetadata.Response:
         """Lists the resource and data source types served."""
         return pb.GetMetadata.Response(
             server_capabilities=pb.ServerCapabilities(),
-            resources=[pb.GetMetadata.ResourceMetadata(type_name=t) for t in sorted(self.raw["resource_schemas"])],
-            data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=t) for t in sorted(self.raw["data_source_schemas"])],
+            resources=[
+                pb.GetMetadata.ResourceMetadata(type_name=t)
+                for t in sorted(self.raw["resource_schemas"])
+            ],
+            data_sources=[
+                pb.GetMetadata.DataSourceMetadata(type_name=t)
+                for t in sorted(self.raw["data_source_schemas"])
+            ],
         )
 
     @_guarded(pb.GetProviderSchema.Response)
@@ -174,7 +194,9 @@ class ProviderService(pb_grpc.ProviderServicer):
         return pb.GetResourceIdentitySchemas.Response()
 
     @_guarded(pb.GetFunctions.Response)
-    def GetFunctions(self, request: pb.GetFunctions.Request, context: grpc.ServicerContext) -> pb.GetFunctions.Response:
+    def GetFunctions(
+        self, request: pb.GetFunctions.Request, context: grpc.ServicerContext
+    ) -> pb.GetFunctions.Response:
         """Provider functions are not served."""
         return pb.GetFunctions.Response()
 
@@ -192,14 +214,16 @@ class ProviderService(pb_grpc.ProviderServicer):
         self, request: pb.ValidateResourceConfig.Request, context: grpc.ServicerContext
     ) -> pb.ValidateResourceConfig.Response:
         """Checks the provider's ConflictsWith rule for ``name``/``name_prefix``."""
-        block, ty = self._block("resource", request.type_name)
+        _, ty = self._block("resource", request.type_name)
         config = self._decode(request.config, ty) or {}
         diagnostics = []
         if isinstance(config.get("name"), str) and isinstance(config.get("name_prefix"), str):
-            diagnostics.append(error(
-                "Conflicting configuration arguments",
-                f'{request.type_name}: "name": conflicts with name_prefix; set one of them.',
-            ))
+            diagnostics.append(
+                error(
+                    "Conflicting configuration arguments",
+                    f'{request.type_name}: "name": conflicts with name_prefix; set one of them.',
+                )
+            )
         return pb.ValidateResourceConfig.Response(diagnostics=diagnostics)
 
     @_guarded(pb.ValidateDataResourceConfig.Response)
@@ -216,7 +240,8 @@ class ProviderService(pb_grpc.ProviderServicer):
         """Takes region and default tags from the provider block and says what it is."""
         _, ty = self._block("provider", "")
         config = self._decode(request.config, ty) or {}
-        region = config.get("region") if isinstance(config.get("region"), str) else self.ctx.region
+        configured = config.get("region")
+        region = configured if isinstance(configured, str) else self.ctx.region
         default_tags: dict[str, str] = {}
         for block in config.get("default_tags") or ():
             default_tags.update(block.get("tags") or {})
@@ -241,7 +266,9 @@ class ProviderService(pb_grpc.ProviderServicer):
         return pb.UpgradeResourceState.Response(upgraded_state=self._encode(state, ty))
 
     @_guarded(pb.ReadResource.Response)
-    def ReadResource(self, request: pb.ReadResource.Request, context: grpc.ServicerContext) -> pb.ReadResource.Response:
+    def ReadResource(
+        self, request: pb.ReadResource.Request, context: grpc.ServicerContext
+    ) -> pb.ReadResource.Response:
         """Nothing drifts offline: the stored state is the remote object."""
         return pb.ReadResource.Response(new_state=request.current_state, private=request.private)
 
@@ -252,7 +279,8 @@ class ProviderService(pb_grpc.ProviderServicer):
         """Plans like hashicorp/aws: unknown computed values and its force-new rules."""
         block, ty = self._block("resource", request.type_name)
         change = plan_resource(
-            request.type_name, block,
+            request.type_name,
+            block,
             self._decode(request.prior_state, ty),
             self._decode(request.proposed_new_state, ty),
             self._decode(request.config, ty),
@@ -271,34 +299,45 @@ class ProviderService(pb_grpc.ProviderServicer):
         """Applies the plan, filling unknowns with deterministic ids and ARNs."""
         block, ty = self._block("resource", request.type_name)
         state = apply_resource(
-            request.type_name, block,
+            request.type_name,
+            block,
             self._decode(request.prior_state, ty),
             self._decode(request.planned_state, ty),
             self._decode(request.config, ty),
             self.ctx,
         )
-        return pb.ApplyResourceChange.Response(new_state=self._encode(state, ty), private=request.planned_private)
+        return pb.ApplyResourceChange.Response(
+            new_state=self._encode(state, ty), private=request.planned_private
+        )
 
     @_guarded(pb.ImportResourceState.Response)
     def ImportResourceState(
         self, request: pb.ImportResourceState.Request, context: grpc.ServicerContext
     ) -> pb.ImportResourceState.Response:
         """Import needs the real cloud; say so."""
-        return pb.ImportResourceState.Response(diagnostics=[error(
-            "Import is not supported offline",
-            f"{STAND_IN_SUMMARY} cannot import {request.type_name} {request.id!r}: there is no AWS "
-            "account to read it from. Run the import with the real hashicorp/aws provider.",
-        )])
+        return pb.ImportResourceState.Response(
+            diagnostics=[
+                error(
+                    "Import is not supported offline",
+                    f"{STAND_IN_SUMMARY} cannot import {request.type_name} {request.id!r}: there is no AWS "
+                    "account to read it from. Run the import with the real hashicorp/aws provider.",
+                )
+            ]
+        )
 
     @_guarded(pb.MoveResourceState.Response)
     def MoveResourceState(
         self, request: pb.MoveResourceState.Request, context: grpc.ServicerContext
     ) -> pb.MoveResourceState.Response:
         """Cross-type moves are not supported."""
-        return pb.MoveResourceState.Response(diagnostics=[error(
-            "Moving state between resource types is not supported offline",
-            f"{STAND_IN_SUMMARY} cannot move {request.source_type_name} to {request.target_type_name}.",
-        )])
+        return pb.MoveResourceState.Response(
+            diagnostics=[
+                error(
+                    "Moving state between resource types is not supported offline",
+                    f"{STAND_IN_SUMMARY} cannot move {request.source_type_name} to {request.target_type_name}.",
+                )
+            ]
+        )
 
     @_guarded(pb.ReadDataSource.Response)
     def ReadDataSource(
@@ -311,6 +350,8 @@ class ProviderService(pb_grpc.ProviderServicer):
         return pb.ReadDataSource.Response(state=self._encode(state, ty))
 
     @_guarded(pb.StopProvider.Response)
-    def StopProvider(self, request: pb.StopProvider.Request, context: grpc.ServicerContext) -> pb.StopProvider.Response:
+    def StopProvider(
+        self, request: pb.StopProvider.Request, context: grpc.ServicerContext
+    ) -> pb.StopProvider.Response:
         """Nothing runs long enough to need stopping."""
         return pb.StopProvider.Response()

@@ -20,7 +20,9 @@ from pathlib import Path
 class TlsFront:
     """Accepts TLS on 127.0.0.1 and relays each connection to a unix-socket backend."""
 
-    def __init__(self, backend_socket: Path, cert_pem: bytes, key_pem: bytes, client_cert_pem: str) -> None:
+    def __init__(
+        self, backend_socket: Path, cert_pem: bytes, key_pem: bytes, client_cert_pem: str
+    ) -> None:
         self.backend_socket = backend_socket
         self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -50,7 +52,9 @@ class TlsFront:
 
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            backend_reader, backend_writer = await asyncio.open_unix_connection(str(self.backend_socket))
+            backend_reader, backend_writer = await asyncio.open_unix_connection(
+                str(self.backend_socket)
+            )
         except OSError:
             writer.close()
             return

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import msgpack
+import msgpack  # type: ignore[import-untyped]  # msgpack ships no type information
 
 from batchform.schema import Block, CtyType
 
@@ -17,19 +17,11 @@ UNKNOWN_EXT_CODE = 0
 
 
 class Unknown:
-    """The placeholder for a value that becomes known only after apply."""
+    """The placeholder for a value that becomes known only after apply (use the UNKNOWN singleton)."""
 
-    _instance: Unknown | None = None
-
-    def __new__(cls) -> Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    __slots__ = ()
 
     def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __reduce__(self) -> str:
         return "UNKNOWN"
 
 
