@@ -144,19 +144,25 @@ def lint(
             help="Terraform directories or .tf files; every .tf below a directory is read "
             "(a module, a root, or a repository of them).",
             show_default=False,
+            metavar="PATH",
         ),
     ],
     *,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="Output: text, json or sarif (SARIF 2.1.0).")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="Output: text, json or sarif (SARIF 2.1.0)."
+        ),
     ] = "text",
     select: Annotated[
         Optional[str],
-        typer.Option("--select", help="Only these rule codes, comma-separated (e.g. BF001,BF005)."),
+        typer.Option(
+            "--select", metavar="CODES", help="Only these rule codes, comma-separated (BF001,BF005)."
+        ),
     ] = None,
     ignore: Annotated[
         Optional[str],
-        typer.Option("--ignore", help="Skip these rule codes, comma-separated."),
+        typer.Option("--ignore", metavar="CODES", help="Skip these rule codes, comma-separated."),
     ] = None,
     no_cache: Annotated[
         bool,
@@ -185,7 +191,9 @@ def lint(
 def explain(
     code: Annotated[
         Optional[str],
-        typer.Argument(help="A rule code such as BF001; without one, every rule is listed."),
+        typer.Argument(
+            help="A rule code such as BF001; without one, every rule is listed.", metavar="CODE"
+        ),
     ] = None,
 ) -> None:
     """Explain a lint rule: what it catches, why it breaks AWS Batch, how to fix it."""
