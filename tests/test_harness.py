@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -343,13 +344,23 @@ def test_failed_destroy_keeps_state_and_says_where(stack: Path) -> None:
     tf = Terraform(stack)
     try:
         tf.init()
-        with pytest.raises(DestroyFailedError) as caught, tf.applied_plan():
+        with (
+            pytest.raises(DestroyFailedError) as caught,
+            tf.applied_plan(tf.plan(vars={"name": "kept"})),
+        ):
             pass
         kept = tf.close()
         assert kept == tf.root == caught.value.kept
         assert "still in use" in caught.value.output
         assert f"state kept in {kept / 'stack'}" in str(caught.value)
         assert '"name": "sticky"' in (kept / "stack" / "terraform.tfstate").read_text()
+        # Once whatever blocked the destroy is gone, the printed command finishes the job.
+        retry = str(caught.value).rsplit("retry with: ", 1)[1]
+        assert "-var=name=kept" in retry
+        (kept / "stack" / "sticky.tf").write_text('resource "terraform_data" "sticky" {}\n')
+        env = {**tf.env, "PATH": os.environ["PATH"]}
+        subprocess.run(["sh", "-c", retry], check=True, env=env, capture_output=True)
+        assert '"resources": []' in (kept / "stack" / "terraform.tfstate").read_text()
     finally:
         shutil.rmtree(tf.root, ignore_errors=True)
 

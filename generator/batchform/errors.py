@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,11 +131,12 @@ class DestroyFailedError(TerraformError):
         self, command: Sequence[str], returncode: int | None, output: str, kept: Path
     ) -> None:
         self.kept = kept
+        retry = " ".join(shlex.quote(part) for part in command)
         super().__init__(
             command,
             returncode,
             f"{output}\nstate kept in {kept / 'stack'}; retry with: "
-            f"cd {kept / 'stack'} && TF_DATA_DIR={kept / 'data'} terraform destroy",
+            f"cd {kept / 'stack'} && TF_DATA_DIR={kept / 'data'} {retry}",
         )
 
 
