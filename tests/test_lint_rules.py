@@ -752,6 +752,52 @@ resource "aws_security_group_rule" "s3" {
         },
         fires=False,
     ),
+    # BF023
+    Case(
+        "bf023-no-logs-endpoint",
+        "BF023",
+        EC2,
+        (("network.tf", NAT_ROUTE, ""),),
+        extra={
+            "endpoints.tf": endpoints("ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr")
+        },
+        message="no logs endpoint",
+    ),
+    Case(
+        "bf023-secrets",
+        "BF023",
+        EC2,
+        (
+            ("network.tf", NAT_ROUTE, ""),
+            (
+                "batch.tf",
+                "command = [",
+                (
+                    'secrets = [{ name = "TOKEN", valueFrom = '
+                    '"arn:aws:secretsmanager:us-east-1:123456789012:secret:token" }]\n    command = ['
+                ),
+            ),
+        ),
+        extra={
+            "endpoints.tf": endpoints(
+                "ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"
+            )
+        },
+        message="secretsmanager",
+    ),
+    Case(
+        "bf023-endpoints",
+        "BF023",
+        EC2,
+        (("network.tf", NAT_ROUTE, ""),),
+        extra={
+            "endpoints.tf": endpoints(
+                "ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs"
+            )
+        },
+        fires=False,
+    ),
+    Case("bf023-nat", "BF023", EC2, fires=False),
     # BF100-BF103
     Case(
         "bf100-typo",

@@ -348,3 +348,51 @@ def fargate_needs_public_ip(stack: Stack, job: Instance, properties: ContainerPr
                 continue
             return True
     return False
+
+
+@rule(
+    "BF023",
+    "warning",
+    "job logs or secrets without the endpoints to reach them",
+    """
+Without NAT or a public IP, the awslogs driver (the default log driver of Batch jobs) needs
+the logs interface endpoint, and secrets need the secretsmanager or ssm endpoint. Missing them,
+the container fails to start (CannotStartContainerError / ResourceInitializationError).
+""",
+    "add com.amazonaws.<region>.logs (and .secretsmanager / .ssm for secrets) interface "
+    "endpoints in the compute subnets' VPC",
+)
+def check_support_endpoints(stack: Stack) -> Iterator[Hit]:
+    """BF023."""
+    for job in stack.instances("aws_batch_job_definition"):
+        properties = container_properties(job)
+        if properties is None:
+            continue
+        needed = []
+        logging = properties.value.get("logConfiguration")
+        driver = logging.get("logDriver") if isinstance(logging, dict) else "awslogs"
+        if driver == "awslogs":
+            needed.append("logs")
+        secrets = properties.value.get("secrets")
+        for secret in secrets if isinstance(secrets, list) else []:
+            source = text_of(secret.get("valueFrom")) if isinstance(secret, dict) else None
+            if source is None:
+                continue
+            if ":secretsmanager:" in source and "secretsmanager" not in needed:
+                needed.append("secretsmanager")
+            elif (":ssm:" in source or not source.startswith("arn:")) and "ssm" not in needed:
+                needed.append("ssm")
+        if not needed:
+            continue
+        for subnet, vpc in _isolated_subnets(stack, job, properties):
+            services = _services(stack, vpc)
+            if services is None:
+                continue
+            missing = [name for name in needed if not _interface(services, name)]
+            if missing:
+                yield hit(
+                    job,
+                    f"subnet {subnet.address} has no NAT and no {', '.join(missing)} endpoint(s)",
+                    attribute="container_properties",
+                )
+                break
