@@ -12,7 +12,7 @@ from batchform.lint.loader import LoadedTree, load_module_dir, load_tfvars, load
 from batchform.lint.resolver import Resolver, Stack
 from batchform.lint.rules import Rule, all_rules
 from batchform.lint.suppression import Suppressions
-from batchform.lint.syntax import SourceFile
+from batchform.lint.syntax import Attribute, Literal, SourceFile, Template
 
 _NOT_SET = object()
 
@@ -123,14 +123,20 @@ def _roots(tree: LoadedTree) -> list[Path]:
             for block in source.blocks:
                 if block.type != "module":
                     continue
-                attribute = block.attributes.get("source")
-                value = getattr(attribute.expr, "parts", None) if attribute else None
-                text = getattr(attribute.expr, "value", None) if attribute else None
-                if value and len(value) == 1 and isinstance(value[0], str):
-                    text = value[0]
-                if isinstance(text, str) and text.startswith(("./", "../")):
+                text = _literal_text(block.attributes.get("source"))
+                if text is not None and text.startswith(("./", "../")):
                     called.add((directory / text).resolve())
     return [directory for directory in sorted(tree.modules) if directory not in called]
+
+
+def _literal_text(attribute: Attribute | None) -> str | None:
+    """The text of a plain string attribute (`source = "./modules/x"`), else None."""
+    expr = attribute.expr if attribute is not None else None
+    if isinstance(expr, Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], str):
+        return expr.parts[0]
+    if isinstance(expr, Literal) and isinstance(expr.value, str):
+        return expr.value
+    return None
 
 
 def explain(code: str | None = None) -> str:

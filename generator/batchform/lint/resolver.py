@@ -558,7 +558,7 @@ class Resolver:
 
         def compute() -> Any:
             block = module.variables.get(name)
-            call_scope = self.resolver_call_scope(module)
+            call_scope = self.call_scope(module)
             if module.call is not None and name in module.call.attributes and call_scope:
                 return self.evaluate(module.call.attributes[name].expr, call_scope)
             if module.call is None and name in module.tfvars:
@@ -568,10 +568,6 @@ class Resolver:
             return UNKNOWN
 
         return module.memo("var", name, compute)
-
-    def resolver_call_scope(self, module: ModuleInstance) -> Scope | None:
-        """Alias kept short at call sites."""
-        return self.call_scope(module)
 
     def local(self, module: ModuleInstance, name: str) -> Any:
         """A `locals` value of the module."""
