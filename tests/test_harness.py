@@ -446,6 +446,26 @@ echo ok""",
     assert counter.read_text().count("x") == 2
 
 
+def test_gives_up_after_the_retries(stack: Path, tmp_path: Path) -> None:
+    counter = tmp_path / "count"
+    binary = fake_terraform(
+        tmp_path, f"echo x >> {counter}; echo 'read: connection reset by peer' >&2; exit 1"
+    )
+    with Terraform(stack, binary=str(binary), retries=1) as tf, pytest.raises(TerraformError):
+        tf.init()
+    assert counter.read_text().count("x") == 2
+
+
+def test_apply_is_never_retried(stack: Path, tmp_path: Path) -> None:
+    counter = tmp_path / "count"
+    binary = fake_terraform(
+        tmp_path, f"echo x >> {counter}; echo 'read: connection reset by peer' >&2; exit 1"
+    )
+    with Terraform(stack, binary=str(binary)) as tf, pytest.raises(TerraformError):
+        tf.execute(build_args("apply", plan_file="p.tfplan"))
+    assert counter.read_text().count("x") == 1
+
+
 def test_does_not_retry_other_errors(stack: Path, tmp_path: Path) -> None:
     counter = tmp_path / "count"
     binary = fake_terraform(

@@ -131,7 +131,7 @@ def build_args(command: str, **options: OptionValue) -> list[str]:
             raise UsageError(
                 f"terraform {command}: unknown option {name!r}; expected one of {sorted(known)}"
             )
-        if value is None or value is False and "{}" not in template:
+        if value is None or (value is False and "{}" not in template):
             continue
         target = positional if template == "{}" else args
         target.extend(_render_option(template, value))
@@ -403,17 +403,16 @@ class Terraform:
         self, args: Sequence[str], *, ok_codes: Sequence[int] = (0,), timeout: float | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Run terraform with `args` in the working copy; raise TerraformError unless it succeeds."""
-        attempts = 1 + (self.retries if args and args[0] in _RETRIED else 0)
-        for attempt in range(attempts):
+        retries_left = self.retries if args and args[0] in _RETRIED else 0
+        while True:
             result = self._run_once(args, timeout if timeout is not None else self.timeout)
             if result.returncode in ok_codes:
                 return result
             output = _combined(result)
-            retry = attempt + 1 < attempts and any(p.search(output) for p in TRANSIENT_ERRORS)
-            if not retry:
+            if not retries_left or not any(p.search(output) for p in TRANSIENT_ERRORS):
                 raise TerraformError([Path(self.binary).name, *args], result.returncode, output)
-            time.sleep(2**attempt)
-        raise AssertionError("unreachable")
+            retries_left -= 1
+            time.sleep(1.0)
 
     def _run_once(self, args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
         command = [self.binary, *args]
