@@ -389,7 +389,9 @@ def block_schema(
         tf = js.tf_names[camel]
         if computed and not optional and not required and tf not in attributes:
             attributes[tf] = {"type": getter_type(asm, module, js, camel, tf), "computed": True}
-    result: dict[str, Any] = {"attributes": dict(sorted(attributes.items()))}
+    result: dict[str, Any] = {}
+    if attributes:  # terraform's JSON leaves out an empty attribute map
+        result["attributes"] = dict(sorted(attributes.items()))
     if blocks:
         result["block_types"] = dict(sorted(blocks.items()))
     result["description_kind"] = "plain"

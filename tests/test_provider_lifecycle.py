@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from batchform.provider import install
+from batchform.schema import SNAPSHOT_PATH
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = [
@@ -245,6 +246,24 @@ def validate_workspace(tmp_path_factory: pytest.TempPathFactory, plugin_dir: Pat
     space.write(HEADER)
     space.init()
     return space
+
+
+def _without_description_kind(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _without_description_kind(v) for k, v in value.items() if k != "description_kind"
+        }
+    return value
+
+
+def test_served_schema_is_the_snapshot(validate_workspace: Workspace) -> None:
+    validate_workspace.write(HEADER)
+    served = json.loads(validate_workspace.run("providers", "schema", "-json").stdout)
+    snapshot = json.loads(SNAPSHOT_PATH.read_text(encoding="utf-8"))
+    assert served["format_version"] == snapshot["format_version"]
+    assert _without_description_kind(served["provider_schemas"]) == _without_description_kind(
+        snapshot["provider_schemas"]
+    )
 
 
 def test_valid_configuration_passes_validate(validate_workspace: Workspace) -> None:

@@ -38,6 +38,9 @@ _NESTING = {
 
 Response = TypeVar("Response")
 
+# The schema never changes between plugin starts, so Terraform may reuse the one it already has.
+CAPABILITIES = pb.ServerCapabilities(get_provider_schema_optional=True)
+
 
 def _schema_block(raw: Mapping[str, Any]) -> pb.Schema.Block:
     """Protobuf form of a block from its ``providers schema -json`` form."""
@@ -158,7 +161,7 @@ class ProviderService(pb_grpc.ProviderServicer):
     ) -> pb.GetMetadata.Response:
         """Lists the resource and data source types served."""
         return pb.GetMetadata.Response(
-            server_capabilities=pb.ServerCapabilities(),
+            server_capabilities=CAPABILITIES,
             resources=[
                 pb.GetMetadata.ResourceMetadata(type_name=t)
                 for t in sorted(self.raw["resource_schemas"])
@@ -177,7 +180,7 @@ class ProviderService(pb_grpc.ProviderServicer):
         if self._schema_response is None:
             response = pb.GetProviderSchema.Response(
                 provider=_schema(self.raw["provider"]),
-                server_capabilities=pb.ServerCapabilities(),
+                server_capabilities=CAPABILITIES,
             )
             for name, raw in self.raw["resource_schemas"].items():
                 response.resource_schemas[name].CopyFrom(_schema(raw))
