@@ -13,9 +13,10 @@ The npm package carries the hashicorp/aws schema in two forms that complement ea
   the generator's ``// name - computed: C, optional: O, required: R`` comment above each getter,
   which is the only place optional+computed and computed-only attributes are visible.
 
-Not present in the package, hence not in the snapshot: ForceNew, Sensitive, Deprecated, enum
-values, the resource schema version (written as 0) and most descriptions (kept where the
-assembly has one).
+Not present in the package, hence not in the snapshot: ForceNew (kept as data in
+force_new.json), Sensitive (except the few listed in SENSITIVE, taken from the provider source),
+Deprecated, enum values, MaxItems other than 1 and any MaxItems of provider-block blocks, the
+resource schema version (written as 0) and most descriptions (kept where the assembly has one).
 
 Usage: python scripts/update_provider_schema.py [--version 25.7.0] [--out PATH]
 """
@@ -103,6 +104,12 @@ DATA_SOURCE_TYPES = (
     "aws_vpc",
     "aws_vpc_endpoint_service",
 )
+
+# Sensitive is not in the package either; these few are carried over from the provider source
+# (internal/service/ssm/parameter_data_source.go: "value" has Sensitive: true).
+SENSITIVE: dict[tuple[str, str], tuple[str, ...]] = {
+    ("data-sources", "aws_ssm_parameter"): ("value",),
+}
 
 _DOC_LINK = re.compile(
     r"registry\.terraform\.io/providers/hashicorp/aws/([\d.]+)/docs(?:/(resources|data-sources)/(\w+))?(?:#(\w+))?"
@@ -405,7 +412,10 @@ def type_schema(asm: Assembly, kind: str, tf_type: str) -> dict[str, Any]:
         raise SystemExit(f"{PACKAGE} has no {kind[:-1]} {tf_type}")
     name = asm.types[fqn]["name"]
     config = fqn + "Config"
-    return {"version": 0, "block": block_schema(asm, config, name, name[0].lower() + name[1:])}
+    block = block_schema(asm, config, name, name[0].lower() + name[1:])
+    for attribute in SENSITIVE.get((kind, tf_type), ()):
+        block["attributes"][attribute]["sensitive"] = True
+    return {"version": 0, "block": block}
 
 
 def build(package_dir: Path, package_version: str) -> dict[str, Any]:

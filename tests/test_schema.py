@@ -125,6 +125,12 @@ def test_provider_block() -> None:
     assert provider.block_type("endpoints").nesting_mode == "set"
 
 
+def test_sensitive_values_are_marked() -> None:
+    parameter = load_provider_schema().data_source("aws_ssm_parameter").block
+    assert parameter.attribute("value").sensitive
+    assert not parameter.attribute("insecure_value").sensitive
+
+
 def test_unknown_type_is_none() -> None:
     schema = load_provider_schema()
     assert schema.resource("aws_not_a_thing") is None

@@ -26,6 +26,7 @@ class Attribute:
     required: bool = False
     optional: bool = False
     computed: bool = False
+    sensitive: bool = False
     description: str | None = None
 
     @property
@@ -91,6 +92,7 @@ def parse_block(raw: Mapping[str, Any]) -> Block:
             required=bool(spec.get("required")),
             optional=bool(spec.get("optional")),
             computed=bool(spec.get("computed")),
+            sensitive=bool(spec.get("sensitive")),
             description=spec.get("description"),
         )
         for name, spec in raw.get("attributes", {}).items()
