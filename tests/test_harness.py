@@ -584,3 +584,20 @@ def test_default_stack_offline_lifecycle(tmp_path: Path) -> None:
     assert actions["module.job_queue_default.aws_batch_job_queue.this"] == "create"
     assert report.outputs["job_queues"] == {"default": "hello-batch-default"}
     assert report.outputs["job_definition_arns"]["hello"].startswith("arn:aws:batch:")
+
+
+GOLDEN_STACKS = sorted(Path(__file__).parent.glob("golden/*/expected"))
+
+
+@pytest.mark.lifecycle
+@pytest.mark.parametrize("stack_dir", GOLDEN_STACKS, ids=lambda path: path.parent.name)
+def test_golden_stack_offline_lifecycle(stack_dir: Path) -> None:
+    before = listing(stack_dir)
+    report = run_lifecycle(stack_dir, provider="offline")
+    assert report.ok, report.render()
+    assert report.plan is not None and set(report.plan.actions().values()) == {"create"}
+    assert listing(stack_dir) == before
+
+
+def test_golden_stacks_are_found() -> None:
+    assert len(GOLDEN_STACKS) >= 7
