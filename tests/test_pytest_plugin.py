@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from batchform.harness import Plan
-    from batchform.pytest_plugin import AppliedStack
+    from batchform.pytest_plugin import AppliedStack, StackFactory
 
 pytest_plugins = ["pytester"]
 
@@ -235,3 +236,33 @@ def test_default_stack_matches_its_plan_inventory(
     assert terraform_stack.provider in ("offline", "registry")
     plan_inventory(terraform_stack.plan, DEFAULT_INVENTORY)
     assert terraform_stack.outputs["job_queues"] == {"default": "hello-batch-default"}
+
+
+CE = "module.compute_environment_ondemand.aws_batch_compute_environment.this"
+QUEUE = "module.job_queue_default.aws_batch_job_queue.this"
+
+
+@pytest.mark.lifecycle
+def test_spec_changes_replace_or_update_the_compute_environment(
+    batchform_stack: StackFactory,
+) -> None:
+    from batchform.spec import starter_spec_text
+
+    spec = tomllib.loads(starter_spec_text())
+    stack = batchform_stack(spec)
+    # The default stack has its own service role, so the environment is not updatable in place:
+    # new instance types replace it, new before old, and the queue follows in place.
+    spec["compute_environments"][0]["instance_types"] = ["c6i.2xlarge"]
+    plan = stack.change(spec)
+    assert (plan[CE].action, plan[CE].create_before_destroy) == ("replace", True)
+    assert plan[QUEUE].action == "update"
+    old_arn = stack.outputs["compute_environments"]["ondemand"]
+    assert stack.apply(plan)["compute_environments"]["ondemand"] != old_arn
+    stack.terraform.check_idempotent()
+
+    spec["compute_environments"][0]["max_vcpus"] = 128
+    plan = stack.change(spec)
+    assert plan.changed() == [CE]
+    assert plan[CE].action == "update"
+    stack.apply(plan)
+    stack.terraform.check_idempotent()

@@ -384,6 +384,7 @@ class Terraform:
         self._plans = 0
         self._plan_vars: dict[Path, dict[str, Any]] = {}
         self.vars: dict[str, Any] = {}
+        self.plugin_dir: Path | None = None
 
     def _use_cli_config(self, text: str | None) -> None:
         user_file = self.env.get("TF_CLI_CONFIG_FILE")
@@ -444,7 +445,28 @@ class Terraform:
     def init(self, *, plugin_dir: str | Path | None = None, timeout: float | None = None) -> str:
         """`terraform init`, from `plugin_dir` only when one is given; return its output."""
         args = build_args("init", plugin_dir=plugin_dir)
-        return _combined(self.execute(args, timeout=timeout))
+        output = _combined(self.execute(args, timeout=timeout))
+        self.plugin_dir = Path(plugin_dir) if plugin_dir else None
+        return output
+
+    def change_config(self, source_dir: str | Path) -> None:
+        """Swap the working copy's configuration for `source_dir`'s, keeping state and providers,
+        and init again: the next plan shows what that change does to the applied stack."""
+        keep = {"terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"}
+        for entry in self.workdir.iterdir():
+            if entry.name in keep:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        shutil.copytree(
+            Path(source_dir).resolve(),
+            self.workdir,
+            ignore=_copy_ignore(False, self.root),
+            dirs_exist_ok=True,
+        )
+        self.init(plugin_dir=self.plugin_dir)
 
     def validate(self) -> Validation:
         """`terraform validate -json`, parsed; raise TerraformError with the diagnostics if invalid."""

@@ -7,6 +7,7 @@ and the standard library here; the harness and the generator are imported when a
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,14 @@ class AppliedStack:
         plan = self.terraform.plan(vars=vars)
         self.extra_plans.append(plan)
         return plan
+
+    def change(self, source: StackSource, vars: Mapping[str, Any] | None = None) -> Plan:
+        """Replace the stack's configuration with `source` (directory, spec file or mapping) and
+        plan against the applied state: what an edit of the spec would do."""
+        next_dir = self.terraform.root / "next"
+        shutil.rmtree(next_dir, ignore_errors=True)
+        self.terraform.change_config(stack_directory(source, next_dir))
+        return self.replan(vars)
 
     def apply(self, plan: Plan) -> dict[str, Any]:
         """Apply a plan made by `replan`; return the new outputs."""
