@@ -202,6 +202,26 @@ resource "terraform_data" "replaced" {
         assert tf.state_list() == []
 
 
+@pytest.mark.lifecycle
+def test_change_config_plans_against_the_applied_state(stack: Path, tmp_path: Path) -> None:
+    edited = write_tree(tmp_path / "edited", {"main.tf": MAIN.split("resource")[0]})
+    (edited / "main.tf").write_text(
+        (edited / "main.tf").read_text() + 'resource "terraform_data" "this" {\n  input = "x"\n}\n'
+    )
+    with Terraform(stack) as tf:
+        tf.init()
+        with tf.applied_plan():
+            tf.change_config(edited)
+            plan = tf.plan()
+            assert plan.actions() == {
+                "terraform_data.replaced": "delete",
+                "terraform_data.this": "update",
+            }
+            tf.apply(plan)
+            assert tf.state_list() == ["terraform_data.this"]
+    assert listing(stack)["main.tf"] == MAIN
+
+
 def test_plan_from_json_without_changes() -> None:
     plan = Plan.from_json({"format_version": "1.2"})
     assert (plan.actions(), plan.changed(), "x" in plan) == ({}, [], False)
