@@ -370,3 +370,67 @@ output "minified" { value = data.aws_iam_policy_document.pull.minified_json }
     }
     assert outputs["json"] == json.dumps(document, indent=2)
     assert outputs["minified"] == json.dumps(document, separators=(",", ":"))
+
+
+TRAP = (
+    HEADER
+    + """
+resource "aws_batch_compute_environment" "this" {
+  NAME_ARGUMENT
+  type         = "MANAGED"
+  service_role = "arn:aws:iam::123456789012:role/batch-service"
+
+  compute_resources {
+    type               = "EC2"
+    max_vcpus          = 16
+    instance_type      = [INSTANCE_TYPE]
+    instance_role      = "arn:aws:iam::123456789012:instance-profile/batch-instance"
+    subnets            = ["subnet-0123456789abcdef0"]
+    security_group_ids = ["sg-0123456789abcdef0"]
+  }
+  LIFECYCLE
+}
+
+resource "aws_batch_job_queue" "this" {
+  name     = "jobs"
+  state    = "ENABLED"
+  priority = 1
+
+  compute_environment_order {
+    order               = 1
+    compute_environment = aws_batch_compute_environment.this.arn
+  }
+}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("name_argument", "lifecycle", "message"),
+    [
+        (
+            'name = "batch"',
+            "lifecycle {\n    create_before_destroy = true\n  }",
+            "ClientException: Object already exists",
+        ),
+        ('name_prefix = "batch-"', "", "Cannot delete, found existing JobQueue relationship"),
+    ],
+    ids=["fixed_name_create_before_destroy", "no_create_before_destroy"],
+)
+def test_replacement_traps_fail_like_aws(
+    workspace: Workspace, name_argument: str, lifecycle: str, message: str
+) -> None:
+    def config(instance_type: str) -> str:
+        return (
+            TRAP.replace("NAME_ARGUMENT", name_argument)
+            .replace("LIFECYCLE", lifecycle)
+            .replace("INSTANCE_TYPE", json.dumps(instance_type))
+        )
+
+    workspace.write(config("m5.large"))
+    workspace.init()
+    workspace.apply()
+    workspace.write(config("c5.large"))
+    result = workspace.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
+    assert result.returncode == 1
+    assert message in " ".join(result.stderr.split()), result.stderr

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import grpc
 
+from batchform.provider.account import AccountError, record_change
 from batchform.provider.datasources import read_data_source
 from batchform.provider.identifiers import ProviderContext
 from batchform.provider.planning import Path, apply_resource, plan_resource
@@ -301,14 +302,24 @@ class ProviderService(pb_grpc.ProviderServicer):
     ) -> pb.ApplyResourceChange.Response:
         """Applies the plan, filling unknowns with deterministic ids and ARNs."""
         block, ty = self._block("resource", request.type_name)
+        prior = self._decode(request.prior_state, ty)
         state = apply_resource(
             request.type_name,
             block,
-            self._decode(request.prior_state, ty),
+            prior,
             self._decode(request.planned_state, ty),
             self._decode(request.config, ty),
             self.ctx,
         )
+        try:
+            record_change(request.type_name, prior, state)
+        except AccountError as refused:
+            # AWS refused: nothing changed, so the prior object (or nothing) is what exists.
+            return pb.ApplyResourceChange.Response(
+                new_state=self._encode(prior, ty),
+                private=request.planned_private,
+                diagnostics=[error(str(refused).split(":", 1)[0], str(refused))],
+            )
         return pb.ApplyResourceChange.Response(
             new_state=self._encode(state, ty), private=request.planned_private
         )
