@@ -4,29 +4,66 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 # Bare keys that HCL would read as something other than a string.
 _KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "endfor", "endif"})
 _SIMPLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# A template sequence opener becomes a literal by doubling its first character.
+# A template sequence opener (`${`, `%{`) must not open a template.
 _TEMPLATE_OPENER = re.compile(r"([$%])\{")
 
 
 def quote(value: str) -> str:
     """Return value as a quoted HCL string literal that reads back as exactly value."""
+    return _quote(value, escape=_invisible)
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+
+
+# Characters that can share a grapheme cluster with a neighbour (Unicode UAX #29: marks, the
+# Lo/Lm spacing marks and prepends, Hangul jamo, emoji modifiers, regional indicators).
+_CLUSTER_RANGES = (
+    (0x0E33, 0x0E33), (0x0EB3, 0x0EB3), (0x0D4E, 0x0D4E), (0x1100, 0x11FF), (0xA960, 0xA97F),
+    (0xD7B0, 0xD7FF), (0xFF9E, 0xFF9F), (0x111C2, 0x111C3), (0x1193F, 0x1193F),
+    (0x11941, 0x11941), (0x11A3A, 0x11A3A), (0x11A84, 0x11A89), (0x11D46, 0x11D46),
+    (0x11F02, 0x11F02), (0x1F1E6, 0x1F1FF), (0x1F3FB, 0x1F3FF),
+)
+
+
+def _joins(char: str) -> bool:
+    code = ord(char)
+    return (
+        _invisible(char)
+        or unicodedata.category(char).startswith("M")
+        or any(low <= code <= high for low, high in _CLUSTER_RANGES)
+    )
+
+
+def _quote(value: str, *, escape: Callable[[str], bool]) -> str:
     out = []
     for char in value:
         escaped = _SIMPLE_ESCAPES.get(char)
         if escaped is not None:
             out.append(escaped)
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+        elif escape(char):
             code = ord(char)
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(char)
-    return '"' + _TEMPLATE_OPENER.sub(r"\1\1{", "".join(out)) + '"'
+    return '"' + _TEMPLATE_OPENER.sub(_literal_opener, "".join(out)) + '"'
+
+
+def _literal_opener(match: re.Match[str]) -> str:
+    # HCL's own escape is `$${` / `%%{`, but python-hcl2 8.x (the parse-back check) reads `$${`
+    # only when a `}` follows in the same string and never reads `%%{`; `\u007b` is a `{` that
+    # opens nothing to Terraform and python-hcl2 alike.
+    opener = match.group(1)
+    if opener == "$" and "}" in match.string[match.end() :]:
+        return "$${"
+    return opener + "\\u007b"
 
 
 _UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{', re.S)
@@ -34,7 +71,11 @@ _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
 def unquote(literal: str) -> str:
-    """Read a quoted HCL string literal (no interpolation) back to its value."""
+    """Read a quoted HCL string literal (no interpolation) back to its value, as Terraform does.
+
+    Terraform normalises every string to Unicode NFC after reading its escapes: an "e" followed
+    by an escaped combining acute accent reads as the single character U+00E9, here as there.
+    """
     if len(literal) < 2 or literal[0] != '"' or literal[-1] != '"':
         raise ValueError(f"not a quoted HCL string: {literal!r}")
 
@@ -48,7 +89,7 @@ def unquote(literal: str) -> str:
             return _UNESCAPES[simple]
         raise ValueError(f"unknown escape \\{simple} in {literal!r}")
 
-    return _UNQUOTE.sub(replace, literal[1:-1])
+    return unicodedata.normalize("NFC", _UNQUOTE.sub(replace, literal[1:-1]))
 
 
 def is_literal(text: str) -> bool:
@@ -67,10 +108,14 @@ def is_literal(text: str) -> bool:
 
 
 def key(name: str) -> str:
-    """An object key: bare when it is a plain identifier, quoted otherwise."""
+    """An object key: bare when it is a plain identifier, quoted otherwise.
+
+    `terraform fmt` aligns keys by grapheme clusters; a character that could join its neighbour
+    into one cluster is written as an escape, so every character of a key is one column.
+    """
     if IDENTIFIER.match(name) and name not in _KEYWORDS:
         return name
-    return quote(name)
+    return _quote(name, escape=_joins)
 
 
 def number(value: float | int) -> str:
@@ -123,8 +168,8 @@ def align(text: str) -> str:
 
     fmt aligns a run of lines that each hold a whole `name = value` assignment; a blank line, a
     comment line, a block header, a closing bracket or an assignment that opens a multi-line
-    value ends the run. Widths count characters (grapheme clusters in fmt; batchform keys are
-    single-code-point characters by validation).
+    value ends the run. Widths count characters; fmt counts grapheme clusters, which is the same
+    because `key` escapes every character that could join a cluster.
     """
     lines = text.split("\n")
     out: list[str] = []

@@ -25,18 +25,20 @@ from batchform.errors import SpecError, SpecProblem, UsageError
 STARTER_SPEC = "starter.toml"
 
 # Batch names (compute environments, queues, job definitions, scheduling policies).
-BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}\Z")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 # Names that read as credentials must come from `secrets`, never as plain environment values.
 SECRET_LOOKING_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|CREDENTIAL", re.I)
 SECRET_ARN = re.compile(
-    r"^arn:aws[a-z-]*:(?:ssm:[a-z0-9-]+:\d{12}:parameter/.+"
-    r"|secretsmanager:[a-z0-9-]+:\d{12}:secret:.+)$"
+    r"^arn:aws[a-z-]*:(?:ssm:[a-z0-9-]+:[0-9]{12}:parameter/"
+    r"|secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:)[^\s\x00-\x1f\x7f]+\Z"
 )
-POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?:aws|\d{12}):policy/.+$")
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d$")
+POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?:aws|[0-9]{12}):policy/[^\s\x00-\x1f\x7f]+\Z")
+REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]\Z")
 # Images a VPC endpoint can serve: the account's private ECR (pull-through caches included).
-PRIVATE_ECR_IMAGE = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/")
+PRIVATE_ECR_IMAGE = re.compile(
+    r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/"
+)
 
 # CloudWatch Logs retention values (PutRetentionPolicy, AWS CloudWatch Logs API reference).
 LOG_RETENTION_DAYS = frozenset(
@@ -66,6 +68,32 @@ class Model(BaseModel):
     """Base for every spec model: unknown keys are errors, values are not coerced silently."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _normalized(cls, value: Any) -> Any:
+        # Terraform normalises every string to NFC; anything else would reach AWS changed.
+        for text in _strings(value):
+            if not unicodedata.is_normalized("NFC", text):
+                fixed = unicodedata.normalize("NFC", text)
+                raise ValueError(
+                    f"{ascii(text)} is not in Unicode NFC form (composed characters), and "
+                    f"Terraform normalises every string to NFC, so AWS would get {ascii(fixed)}; "
+                    "write it composed"
+                )
+        return value
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
 
 
 def _check_batch_name(value: str) -> str:
@@ -118,7 +146,7 @@ class Network(Model):
             if len(set(value)) != len(value):
                 raise ValueError("availability zone names must be unique")
             for zone in value:
-                if not re.match(r"^[a-z]{2}(?:-[a-z]+)+-\d[a-z]$", zone):
+                if not re.match(r"^[a-z]{2}(?:-[a-z]+)+-[0-9][a-z]\Z", zone):
                     raise ValueError(f"{zone!r} is not an availability zone name like 'us-east-1a'")
         return value
 
@@ -191,7 +219,7 @@ class ComputeEnvironment(Model):
             if not value:
                 raise ValueError("give at least one instance type, or leave it out for 'optimal'")
             for item in value:
-                if not re.match(r"^[a-z0-9-]+(\.[a-z0-9]+)?$", item):
+                if not re.match(r"^[a-z0-9-]+(\.[a-z0-9]+)?\Z", item):
                     raise ValueError(
                         f"{item!r} is not an instance type or family like 'c6i.large' or 'c6i'"
                     )
@@ -273,7 +301,7 @@ class FairShare(Model):
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
         for identifier, weight in value.items():
-            if not re.match(r"^[A-Za-z0-9]{1,255}\*?$", identifier):
+            if not re.match(r"^[A-Za-z0-9]{1,255}\*?\Z", identifier):
                 raise ValueError(
                     f"share identifier {identifier!r}: use letters and digits, optionally ending "
                     "in '*' (a prefix)"
@@ -451,7 +479,7 @@ class Spec(Model):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not re.match(r"^[a-z][a-z0-9-]{0,23}$", value) or value.endswith("-"):
+        if not re.match(r"^[a-z][a-z0-9-]{0,23}\Z", value) or value.endswith("-"):
             raise ValueError(
                 f"{value!r}: the stack name prefixes every resource name; use 1-24 lower-case "
                 "letters, digits and '-', starting with a letter, e.g. 'data-batch'"
