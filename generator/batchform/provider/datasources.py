@@ -15,6 +15,7 @@ from batchform.provider.identifiers import (
     global_arn,
     hex_id,
     regional_arn,
+    zone_id_prefix,
 )
 from batchform.schema import Block
 
@@ -27,17 +28,6 @@ _REGION_NAMES = {
     "eu-central-1": "Europe (Frankfurt)",
     "ap-northeast-1": "Asia Pacific (Tokyo)",
     "ap-southeast-1": "Asia Pacific (Singapore)",
-}
-_DIRECTIONS = {
-    "east": "e",
-    "west": "w",
-    "north": "n",
-    "south": "s",
-    "central": "c",
-    "northeast": "ne",
-    "northwest": "nw",
-    "southeast": "se",
-    "southwest": "sw",
 }
 
 
@@ -69,14 +59,6 @@ def read_data_source(
             else:
                 state[name] = None
     return state
-
-
-def zone_id_prefix(region: str) -> str:
-    """``us-east-1`` -> ``use1``, the prefix AWS uses for availability zone ids."""
-    parts = region.split("-")
-    if len(parts) < 3:
-        return region.replace("-", "")
-    return parts[0] + _DIRECTIONS.get(parts[1], parts[1][:1]) + parts[-1]
 
 
 def _region(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:

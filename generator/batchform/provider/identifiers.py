@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,18 @@ def global_arn(ctx: ProviderContext, service: str, resource: str) -> str:
     return f"arn:{ctx.partition}:{service}::{ctx.account_id}:{resource}"
 
 
+_DIRECTIONS = {
+    "east": "e",
+    "west": "w",
+    "north": "n",
+    "south": "s",
+    "central": "c",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+}
+
 # EC2-style types: id prefix and the ARN resource path (None: the type has no ARN attribute).
 EC2_IDS: dict[str, tuple[str, str | None]] = {
     "aws_vpc": ("vpc", "vpc"),
@@ -103,6 +116,189 @@ def generated_name(config_name: Any, name_prefix: Any, seed: str) -> str:
     return prefix + unique_suffix(seed)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What the identity rules of one type see: the applied object and where it lives."""
+
+    state: Mapping[str, Any]
+    prior: Mapping[str, Any]
+    ctx: ProviderContext
+    seed: str
+
+    @property
+    def name(self) -> str | None:
+        """The object's name, when it has one."""
+        value = self.state.get("name")
+        return value if isinstance(value, str) else None
+
+    @property
+    def path(self) -> str:
+        """The IAM path (``/`` unless configured)."""
+        value = self.state.get("path")
+        return value if isinstance(value, str) else "/"
+
+    def regional(self, service: str, resource: str) -> str:
+        """A regional ARN in this account."""
+        return regional_arn(self.ctx, service, resource)
+
+    def unique(self, prefix: str) -> str:
+        """An IAM-style unique id (``AROA...``)."""
+        return prefix + self.seed[:17].upper()
+
+
+def _ec2(a: Applied, type_name: str) -> dict[str, Any]:
+    prefix, arn_kind = EC2_IDS[type_name]
+    ident = hex_id(prefix, a.seed)
+    out: dict[str, Any] = {"id": ident}
+    if arn_kind:
+        out["arn"] = a.regional("ec2", f"{arn_kind}/{ident}")
+    return out
+
+
+def _eip(a: Applied) -> dict[str, Any]:
+    host = int(a.seed[:2], 16) % 254 + 1
+    out = _ec2(a, "aws_eip")
+    out.update(allocation_id=out["id"], public_ip=f"198.51.100.{host}")
+    out["public_dns"] = f"ec2-198-51-100-{host}.compute-1.amazonaws.com"
+    return out
+
+
+def _security_group_rule(a: Applied) -> dict[str, Any]:
+    out = _ec2(a, "aws_vpc_security_group_egress_rule")
+    out["security_group_rule_id"] = out["id"]
+    return out
+
+
+def _launch_template(a: Applied) -> dict[str, Any]:
+    out = _ec2(a, "aws_launch_template")
+    out.update(latest_version=int(a.prior.get("latest_version") or 0) + 1, default_version=1)
+    return out
+
+
+def _service_linked_role(a: Applied) -> dict[str, Any]:
+    service = str(a.state.get("aws_service_name"))
+    role = "AWSServiceRoleFor" + service.split(".")[0].capitalize()
+    suffix = a.state.get("custom_suffix")
+    if isinstance(suffix, str):
+        role += "_" + suffix
+    arn = global_arn(a.ctx, "iam", f"role/aws-service-role/{service}/{role}")
+    return {
+        "id": arn,
+        "arn": arn,
+        "name": role,
+        "path": f"/aws-service-role/{service}/",
+        "create_date": CREATED_AT,
+        "unique_id": a.unique("AROA"),
+    }
+
+
+def _compute_environment(a: Applied) -> dict[str, Any]:
+    linked = "role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+    return {
+        "id": a.name,
+        "arn": a.regional("batch", f"compute-environment/{a.name}"),
+        "ecs_cluster_arn": a.regional("ecs", f"cluster/{a.name}_Batch_{uuid_from(a.seed)}"),
+        "status": "VALID",
+        "status_reason": "ComputeEnvironment Healthy",
+        # With no service role configured, Batch uses its service-linked role.
+        "service_role": global_arn(a.ctx, "iam", linked),
+    }
+
+
+def _job_definition(a: Applied) -> dict[str, Any]:
+    revision = int(a.prior.get("revision") or 0) + 1
+    prefix = a.regional("batch", f"job-definition/{a.name}")
+    arn = f"{prefix}:{revision}"
+    return {"id": arn, "arn": arn, "arn_prefix": prefix, "revision": revision}
+
+
+def _arn_is_id(service: str, kind: str) -> Callable[[Applied], dict[str, Any]]:
+    def identity(a: Applied) -> dict[str, Any]:
+        arn = a.regional(service, f"{kind}/{a.name}")
+        return {"id": arn, "arn": arn}
+
+    return identity
+
+
+def _kms_key(a: Applied) -> dict[str, Any]:
+    key = uuid_from(a.seed)
+    return {"id": key, "key_id": key, "arn": a.regional("kms", f"key/{key}")}
+
+
+def _ecr_repository(a: Applied) -> dict[str, Any]:
+    return {
+        "id": a.name,
+        "arn": a.regional("ecr", f"repository/{a.name}"),
+        "registry_id": a.ctx.account_id,
+        "repository_url": f"{a.ctx.account_id}.dkr.ecr.{a.ctx.region}.amazonaws.com/{a.name}",
+    }
+
+
+def _event_target(a: Applied) -> dict[str, Any]:
+    target = a.state.get("target_id") or "terraform-" + unique_suffix(a.seed)
+    return {"id": f"{a.state.get('rule')}-{target}", "target_id": target}
+
+
+IDENTITIES: dict[str, Callable[[Applied], dict[str, Any]]] = {
+    **{t: functools.partial(_ec2, type_name=t) for t in EC2_IDS},
+    "aws_eip": _eip,
+    "aws_vpc_security_group_egress_rule": _security_group_rule,
+    "aws_vpc_security_group_ingress_rule": _security_group_rule,
+    "aws_launch_template": _launch_template,
+    "aws_route": lambda a: {
+        "id": f"r-{a.state.get('route_table_id')}{int(a.seed[:8], 16) % 10**10}"
+    },
+    "aws_iam_role": lambda a: {
+        "id": a.name,
+        "arn": global_arn(a.ctx, "iam", f"role{a.path}{a.name}"),
+        "create_date": CREATED_AT,
+        "unique_id": a.unique("AROA"),
+    },
+    "aws_iam_instance_profile": lambda a: {
+        "id": a.name,
+        "arn": global_arn(a.ctx, "iam", f"instance-profile{a.path}{a.name}"),
+        "create_date": CREATED_AT,
+        "unique_id": a.unique("AIPA"),
+    },
+    "aws_iam_policy": lambda a: {
+        "id": global_arn(a.ctx, "iam", f"policy{a.path}{a.name}"),
+        "arn": global_arn(a.ctx, "iam", f"policy{a.path}{a.name}"),
+        "policy_id": a.unique("ANPA"),
+        "attachment_count": 0,
+    },
+    "aws_iam_role_policy": lambda a: {"id": f"{a.state.get('role')}:{a.name}"},
+    "aws_iam_role_policy_attachment": lambda a: {
+        "id": f"{a.state.get('role')}-{unique_suffix(a.seed)}"
+    },
+    "aws_iam_service_linked_role": _service_linked_role,
+    "aws_cloudwatch_log_group": lambda a: {
+        "id": a.name,
+        "arn": a.regional("logs", f"log-group:{a.name}"),
+    },
+    "aws_kms_key": _kms_key,
+    "aws_kms_alias": lambda a: {"id": a.name, "arn": a.regional("kms", str(a.name))},
+    "aws_placement_group": lambda a: {
+        "id": a.name,
+        "arn": a.regional("ec2", f"placement-group/{a.name}"),
+        "placement_group_id": hex_id("pg", a.seed),
+    },
+    "aws_ecr_repository": _ecr_repository,
+    "aws_ecr_lifecycle_policy": lambda a: {
+        "id": a.state.get("repository"),
+        "registry_id": a.ctx.account_id,
+    },
+    "aws_batch_compute_environment": _compute_environment,
+    "aws_batch_job_queue": _arn_is_id("batch", "job-queue"),
+    "aws_batch_scheduling_policy": _arn_is_id("batch", "scheduling-policy"),
+    "aws_batch_job_definition": _job_definition,
+    "aws_cloudwatch_event_rule": lambda a: {
+        "id": a.name,
+        "arn": a.regional("events", f"rule/{a.name}"),
+    },
+    "aws_cloudwatch_event_target": _event_target,
+}
+
+
 def resource_identity(
     type_name: str,
     state: Mapping[str, Any],
@@ -111,93 +307,16 @@ def resource_identity(
     seed: str,
 ) -> dict[str, Any]:
     """Type-specific computed values (id, arn and friends) for an applied resource."""
-    before = prior or {}
-    name = state.get("name") if isinstance(state.get("name"), str) else None
-    out: dict[str, Any] = {}
-    path = state.get("path") if isinstance(state.get("path"), str) else "/"
-    if type_name in EC2_IDS:
-        prefix, arn_kind = EC2_IDS[type_name]
-        ident = hex_id(prefix, seed)
-        out["id"] = ident
-        if arn_kind:
-            out["arn"] = regional_arn(ctx, "ec2", f"{arn_kind}/{ident}")
-        if type_name == "aws_eip":
-            out["allocation_id"] = ident
-            out["public_ip"] = f"198.51.100.{int(seed[:2], 16) % 254 + 1}"
-            out["public_dns"] = (
-                f"ec2-198-51-100-{int(seed[:2], 16) % 254 + 1}.compute-1.amazonaws.com"
-            )
-        if type_name in (
-            "aws_vpc_security_group_egress_rule",
-            "aws_vpc_security_group_ingress_rule",
-        ):
-            out["security_group_rule_id"] = ident
-        if type_name == "aws_launch_template":
-            out["latest_version"] = int(before.get("latest_version") or 0) + 1
-            out["default_version"] = 1
-    elif type_name == "aws_route":
-        out["id"] = f"r-{state.get('route_table_id')}{int(seed[:8], 16) % 10**10}"
-    elif type_name == "aws_iam_role":
-        out.update(id=name, arn=global_arn(ctx, "iam", f"role{path}{name}"), create_date=CREATED_AT)
-        out["unique_id"] = "AROA" + seed[:17].upper()
-    elif type_name == "aws_iam_instance_profile":
-        out.update(id=name, arn=global_arn(ctx, "iam", f"instance-profile{path}{name}"))
-        out.update(create_date=CREATED_AT, unique_id="AIPA" + seed[:17].upper())
-    elif type_name == "aws_iam_policy":
-        arn = global_arn(ctx, "iam", f"policy{path}{name}")
-        out.update(id=arn, arn=arn, policy_id="ANPA" + seed[:17].upper(), attachment_count=0)
-    elif type_name == "aws_iam_role_policy":
-        out["id"] = f"{state.get('role')}:{name}"
-    elif type_name == "aws_iam_role_policy_attachment":
-        out["id"] = f"{state.get('role')}-{unique_suffix(seed)}"
-    elif type_name == "aws_iam_service_linked_role":
-        service = str(state.get("aws_service_name"))
-        role = "AWSServiceRoleFor" + service.split(".")[0].capitalize()
-        if isinstance(state.get("custom_suffix"), str):
-            role += "_" + state["custom_suffix"]
-        arn = global_arn(ctx, "iam", f"role/aws-service-role/{service}/{role}")
-        out.update(id=arn, arn=arn, name=role, path=f"/aws-service-role/{service}/")
-        out.update(create_date=CREATED_AT, unique_id="AROA" + seed[:17].upper())
-    elif type_name == "aws_cloudwatch_log_group":
-        out.update(id=name, arn=regional_arn(ctx, "logs", f"log-group:{name}"))
-    elif type_name == "aws_kms_key":
-        key = uuid_from(seed)
-        out.update(id=key, key_id=key, arn=regional_arn(ctx, "kms", f"key/{key}"))
-    elif type_name == "aws_kms_alias":
-        out.update(id=name, arn=regional_arn(ctx, "kms", str(name)))
-    elif type_name == "aws_placement_group":
-        out.update(id=name, arn=regional_arn(ctx, "ec2", f"placement-group/{name}"))
-        out["placement_group_id"] = hex_id("pg", seed)
-    elif type_name == "aws_ecr_repository":
-        out.update(id=name, arn=regional_arn(ctx, "ecr", f"repository/{name}"))
-        out["registry_id"] = ctx.account_id
-        out["repository_url"] = f"{ctx.account_id}.dkr.ecr.{ctx.region}.amazonaws.com/{name}"
-    elif type_name == "aws_ecr_lifecycle_policy":
-        out.update(id=state.get("repository"), registry_id=ctx.account_id)
-    elif type_name == "aws_batch_compute_environment":
-        out.update(id=name, arn=regional_arn(ctx, "batch", f"compute-environment/{name}"))
-        out["ecs_cluster_arn"] = regional_arn(ctx, "ecs", f"cluster/{name}_Batch_{uuid_from(seed)}")
-        out.update(status="VALID", status_reason="ComputeEnvironment Healthy")
-        out["service_role"] = global_arn(
-            ctx, "iam", "role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
-        )
-    elif type_name == "aws_batch_job_queue":
-        arn = regional_arn(ctx, "batch", f"job-queue/{name}")
-        out.update(id=arn, arn=arn)
-    elif type_name == "aws_batch_scheduling_policy":
-        arn = regional_arn(ctx, "batch", f"scheduling-policy/{name}")
-        out.update(id=arn, arn=arn)
-    elif type_name == "aws_batch_job_definition":
-        revision = int(before.get("revision") or 0) + 1
-        prefix = regional_arn(ctx, "batch", f"job-definition/{name}")
-        out.update(id=f"{prefix}:{revision}", arn=f"{prefix}:{revision}", arn_prefix=prefix)
-        out["revision"] = revision
-    elif type_name in ("aws_cloudwatch_event_rule",):
-        out.update(id=name, arn=regional_arn(ctx, "events", f"rule/{name}"))
-    elif type_name == "aws_cloudwatch_event_target":
-        out["id"] = f"{state.get('rule')}-{state.get('target_id') or unique_suffix(seed)}"
-        out["target_id"] = state.get("target_id") or "terraform-" + unique_suffix(seed)
-    return out
+    identity = IDENTITIES.get(type_name)
+    return identity(Applied(state, prior or {}, ctx, seed)) if identity else {}
+
+
+def zone_id_prefix(region: str) -> str:
+    """``us-east-1`` -> ``use1``, the prefix AWS uses for availability zone ids."""
+    parts = region.split("-")
+    if len(parts) < 3:
+        return region.replace("-", "")
+    return parts[0] + _DIRECTIONS.get(parts[1], parts[1][:1]) + parts[-1]
 
 
 def attribute_value(name: str, ctx: ProviderContext, seed: str) -> Any:
@@ -214,7 +333,7 @@ def attribute_value(name: str, ctx: ProviderContext, seed: str) -> Any:
     if name in ("availability_zone",):
         return ctx.region + "a"
     if name == "availability_zone_id":
-        return "use1-az1"
+        return zone_id_prefix(ctx.region) + "-az1"
     if name in ("create_date", "creation_date", "created_at"):
         return CREATED_AT
     if name in ("private_ip",):
