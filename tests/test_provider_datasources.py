@@ -183,3 +183,7 @@ def test_configured_values_are_kept() -> None:
     state = read("aws_vpc", {"id": "vpc-0123", "tags": {"Name": "main"}})
     assert state["id"] == "vpc-0123" and state["tags"] == {"Name": "main"}
     assert state["arn"] == "arn:aws:ec2:ap-northeast-1:123456789012:vpc/vpc-0123"
+
+
+def test_a_document_without_statements_has_null_statement() -> None:
+    assert render_policy_document({}) == {"Version": "2012-10-17", "Statement": None}

@@ -394,7 +394,8 @@ def render_policy_document(config: Mapping[str, Any]) -> dict[str, Any]:
     ordered: dict[str, Any] = {"Version": merged.get("Version")}
     if merged.get("Id"):
         ordered["Id"] = merged["Id"]
-    ordered["Statement"] = merged.get("Statement", [])
+    # encoding/json writes a nil slice as null, which is what a document without statements gets.
+    ordered["Statement"] = merged.get("Statement") or None
     return ordered
 
 
