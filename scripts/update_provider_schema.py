@@ -54,6 +54,9 @@ RESOURCE_TYPES = (
     "aws_default_security_group",
     "aws_ecr_repository",
     "aws_ecr_lifecycle_policy",
+    "aws_efs_access_point",
+    "aws_efs_file_system",
+    "aws_efs_mount_target",
     "aws_eip",
     "aws_flow_log",
     "aws_iam_instance_profile",
@@ -71,8 +74,13 @@ RESOURCE_TYPES = (
     "aws_route",
     "aws_route_table",
     "aws_route_table_association",
+    "aws_s3_bucket",
+    "aws_scheduler_schedule",
+    "aws_secretsmanager_secret",
+    "aws_secretsmanager_secret_version",
     "aws_security_group",
     "aws_security_group_rule",
+    "aws_ssm_parameter",
     "aws_subnet",
     "aws_vpc",
     "aws_vpc_endpoint",
@@ -89,6 +97,7 @@ DATA_SOURCE_TYPES = (
     "aws_caller_identity",
     "aws_ec2_managed_prefix_list",
     "aws_ecr_repository",
+    "aws_efs_file_system",
     "aws_iam_instance_profile",
     "aws_iam_policy",
     "aws_iam_policy_document",
@@ -97,6 +106,8 @@ DATA_SOURCE_TYPES = (
     "aws_prefix_list",
     "aws_region",
     "aws_route_table",
+    "aws_s3_bucket",
+    "aws_secretsmanager_secret",
     "aws_security_group",
     "aws_ssm_parameter",
     "aws_subnet",
@@ -106,9 +117,12 @@ DATA_SOURCE_TYPES = (
 )
 
 # Sensitive is not in the package either; these few are carried over from the provider source
-# (internal/service/ssm/parameter_data_source.go: "value" has Sensitive: true).
+# (internal/service/ssm/parameter.go and parameter_data_source.go: "value";
+# internal/service/secretsmanager/secret_version.go: "secret_string", "secret_binary").
 SENSITIVE: dict[tuple[str, str], tuple[str, ...]] = {
     ("data-sources", "aws_ssm_parameter"): ("value",),
+    ("resources", "aws_ssm_parameter"): ("value",),
+    ("resources", "aws_secretsmanager_secret_version"): ("secret_string", "secret_binary"),
 }
 
 _DOC_LINK = re.compile(

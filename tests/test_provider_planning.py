@@ -321,3 +321,21 @@ def test_force_new_facts_name_real_attributes() -> None:
                     assert current.attribute(step) is not None, f"{type_name}: {dotted}"
                     break
                 current = nested.block
+
+
+def test_bucket_prefix_names_the_bucket() -> None:
+    state = created("aws_s3_bucket", {"bucket": None, "bucket_prefix": "jobs-", "tags": None})
+    assert state["bucket"].startswith("jobs-") and state["id"] == state["bucket"]
+    assert state["arn"] == f"arn:aws:s3:::{state['bucket']}"
+    assert state["bucket_prefix"] == "jobs-"
+
+
+def test_secret_version_value_change_replaces() -> None:
+    config = {
+        "secret_id": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-abcdef",
+        "secret_string": "one",
+    }
+    state = created("aws_secretsmanager_secret_version", config)
+    assert state["version_stages"] == ["AWSCURRENT"]
+    plan = replan("aws_secretsmanager_secret_version", state, dict(config, secret_string="two"))
+    assert plan.requires_replace == [("secret_string",)]

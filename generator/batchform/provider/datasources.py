@@ -254,6 +254,36 @@ def _policy_document(state: Mapping[str, Any], ctx: ProviderContext, seed: str) 
     }
 
 
+def _s3_bucket(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
+    bucket = state.get("bucket")
+    return {
+        "id": bucket,
+        "arn": f"arn:{ctx.partition}:s3:::{bucket}",
+        "bucket_domain_name": f"{bucket}.s3.amazonaws.com",
+        "bucket_regional_domain_name": f"{bucket}.s3.{ctx.region}.amazonaws.com",
+        "region": ctx.region,
+    }
+
+
+def _secret(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
+    name = state.get("name") or "secret"
+    arn = state.get("arn") or regional_arn(ctx, "secretsmanager", f"secret:{name}-{seed[:6]}")
+    return {"id": arn, "arn": arn, "name": name, "tags": {}}
+
+
+def _efs_file_system(state: Mapping[str, Any], ctx: ProviderContext, seed: str) -> dict[str, Any]:
+    ident = state.get("file_system_id") or hex_id("fs", seed)
+    return {
+        "id": ident,
+        "file_system_id": ident,
+        "arn": regional_arn(ctx, "elasticfilesystem", f"file-system/{ident}"),
+        "dns_name": f"{ident}.efs.{ctx.region}.amazonaws.com",
+        "performance_mode": "generalPurpose",
+        "throughput_mode": "bursting",
+        "tags": {},
+    }
+
+
 _READERS: dict[str, Callable[[Mapping[str, Any], ProviderContext, str], dict[str, Any]]] = {
     "aws_region": _region,
     "aws_partition": _partition,
@@ -271,6 +301,9 @@ _READERS: dict[str, Callable[[Mapping[str, Any], ProviderContext, str], dict[str
     "aws_ec2_managed_prefix_list": _prefix_list,
     "aws_vpc_endpoint_service": _endpoint_service,
     "aws_iam_policy_document": _policy_document,
+    "aws_s3_bucket": _s3_bucket,
+    "aws_secretsmanager_secret": _secret,
+    "aws_efs_file_system": _efs_file_system,
 }
 
 

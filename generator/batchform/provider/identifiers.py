@@ -239,6 +239,73 @@ def _event_target(a: Applied) -> dict[str, Any]:
     return {"id": f"{a.state.get('rule')}-{target}", "target_id": target}
 
 
+def _s3_bucket(a: Applied) -> dict[str, Any]:
+    configured = a.state.get("bucket")
+    prefix = a.state.get("bucket_prefix")
+    bucket = configured if isinstance(configured, str) else generated_name(None, prefix, a.seed)
+    return {
+        "id": bucket,
+        "bucket": bucket,
+        "bucket_prefix": prefix if isinstance(prefix, str) else None,
+        "arn": f"arn:{a.ctx.partition}:s3:::{bucket}",
+        "bucket_domain_name": f"{bucket}.s3.amazonaws.com",
+        "bucket_regional_domain_name": f"{bucket}.s3.{a.ctx.region}.amazonaws.com",
+        "bucket_region": a.ctx.region,
+    }
+
+
+def _secret(a: Applied) -> dict[str, Any]:
+    # Secrets Manager appends six random characters to the secret's name in its ARN.
+    arn = a.regional("secretsmanager", f"secret:{a.name}-{a.seed[:6]}")
+    return {"id": arn, "arn": arn}
+
+
+def _secret_version(a: Applied) -> dict[str, Any]:
+    version = uuid_from(a.seed)
+    secret = str(a.state.get("secret_id"))
+    return {
+        "id": f"{secret}|{version}",
+        "arn": secret,
+        "version_id": version,
+        "version_stages": ["AWSCURRENT"],
+    }
+
+
+def _ssm_parameter(a: Applied) -> dict[str, Any]:
+    return {
+        "id": a.name,
+        "arn": a.regional("ssm", "parameter/" + str(a.name).lstrip("/")),
+        "version": int(a.prior.get("version") or 0) + 1,
+        "tier": "Standard",
+        "data_type": "text",
+    }
+
+
+def _efs(kind: str, prefix: str) -> Callable[[Applied], dict[str, Any]]:
+    def identity(a: Applied) -> dict[str, Any]:
+        ident = hex_id(prefix, a.seed)
+        out: dict[str, Any] = {"id": ident}
+        if kind:
+            out["arn"] = a.regional("elasticfilesystem", f"{kind}/{ident}")
+        file_system = a.state.get("file_system_id")
+        if isinstance(file_system, str):
+            out["file_system_arn"] = a.regional("elasticfilesystem", f"file-system/{file_system}")
+        out["dns_name"] = f"{file_system or ident}.efs.{a.ctx.region}.amazonaws.com"
+        return out
+
+    return identity
+
+
+def _schedule(a: Applied) -> dict[str, Any]:
+    group = a.state.get("group_name")
+    group = group if isinstance(group, str) else "default"
+    return {
+        "id": f"{group}/{a.name}",
+        "group_name": group,
+        "arn": a.regional("scheduler", f"schedule/{group}/{a.name}"),
+    }
+
+
 IDENTITIES: dict[str, Callable[[Applied], dict[str, Any]]] = {
     **{t: functools.partial(_ec2, type_name=t) for t in EC2_IDS},
     "aws_eip": _eip,
@@ -296,6 +363,14 @@ IDENTITIES: dict[str, Callable[[Applied], dict[str, Any]]] = {
         "arn": a.regional("events", f"rule/{a.name}"),
     },
     "aws_cloudwatch_event_target": _event_target,
+    "aws_s3_bucket": _s3_bucket,
+    "aws_secretsmanager_secret": _secret,
+    "aws_secretsmanager_secret_version": _secret_version,
+    "aws_ssm_parameter": _ssm_parameter,
+    "aws_efs_file_system": _efs("file-system", "fs"),
+    "aws_efs_mount_target": _efs("", "fsmt"),
+    "aws_efs_access_point": _efs("access-point", "fsap"),
+    "aws_scheduler_schedule": _schedule,
 }
 
 

@@ -38,6 +38,7 @@ _FARGATE = {"FARGATE", "FARGATE_SPOT"}
 _REGENERATED_ON_UPDATE = {
     "aws_batch_job_definition": ("revision", "arn", "id"),
     "aws_launch_template": ("latest_version",),
+    "aws_ssm_parameter": ("version",),
 }
 _NOT_A_CHANGE = {"tags", "tags_all", "timeouts"}
 
