@@ -63,7 +63,8 @@ def merged_tags(ctx: ProviderContext, tags: Any) -> Any:
     """``tags_all``: the provider's default tags overlaid by the resource's own tags."""
     if tags is UNKNOWN or contains_unknown(tags):
         return UNKNOWN
-    return {**ctx.default_tags, **(tags or {})}
+    merged = {**ctx.default_tags, **(tags or {})}
+    return {key: value for key, value in merged.items() if value is not None}
 
 
 def plan_resource(
