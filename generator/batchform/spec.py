@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 import tomllib
@@ -9,7 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -56,6 +58,22 @@ FARGATE_MEMORY = {
     16.0: (32768, 122880, 8192),
 }
 FARGATE_025_MEMORY = (512, 1024, 2048)
+# Ranges a VPC cannot use (Amazon VPC user guide, "VPC CIDR blocks"; RFC 6890).
+RESERVED_RANGES = (
+    ("0.0.0.0/8", "'this network'"),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local, where instance and task metadata live"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved"),
+)
+# Docker's default bridge network on ECS-optimized AMIs; containers in bridge mode cannot
+# reach VPC addresses inside it (Amazon ECS developer guide, task networking).
+DOCKER_BRIDGE = ipaddress.IPv4Network("172.17.0.0/16")
+AWS_ID = {
+    "vpc_id": re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})\Z"),
+    "subnet_ids": re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})\Z"),
+    "security_group_ids": re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})\Z"),
+}
 EC2_FAMILY = ("EC2", "SPOT")
 FARGATE_FAMILY = ("FARGATE", "FARGATE_SPOT")
 # The longest generated IAM role name suffix: "<name>-<ce>-batch-instance" (IAM: 64 characters).
@@ -77,11 +95,15 @@ class Model(BaseModel):
             if not unicodedata.is_normalized("NFC", text):
                 fixed = unicodedata.normalize("NFC", text)
                 raise ValueError(
-                    f"{ascii(text)} is not in Unicode NFC form (composed characters), and "
-                    f"Terraform normalises every string to NFC, so AWS would get {ascii(fixed)}; "
+                    f"{text!a} is not in Unicode NFC form (composed characters), and "
+                    f"Terraform normalises every string to NFC, so AWS would get {fixed!a}; "
                     "write it composed"
                 )
         return value
+
+
+def _apply(keys: Sequence[str]) -> str:
+    return "applies" if len(keys) == 1 else "apply"
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -134,6 +156,12 @@ class Network(Model):
             raise ValueError(
                 f"a VPC CIDR block needs a prefix between /16 and /24 here, got /{network.prefixlen}"
             )
+        for reserved, why in RESERVED_RANGES:
+            if network.overlaps(ipaddress.IPv4Network(reserved)):
+                raise ValueError(
+                    f"{value} overlaps {reserved} ({why}), which a VPC cannot use; choose a "
+                    "private range such as 10.0.0.0/16"
+                )
         return value
 
     @field_validator("availability_zones")
@@ -160,21 +188,31 @@ class Network(Model):
                 raise ValueError(
                     "mode 'existing' needs subnet_ids, the private subnets compute runs in"
                 )
-            for value in self.subnet_ids:
-                if not value.startswith("subnet-"):
-                    raise ValueError(f"subnet_ids: {value!r} is not a subnet id like 'subnet-0abc'")
-            for value in self.security_group_ids or []:
-                if not value.startswith("sg-"):
-                    raise ValueError(
-                        f"security_group_ids: {value!r} is not a security group id like 'sg-0abc'"
-                    )
-            if not self.vpc_id.startswith("vpc-"):
-                raise ValueError(f"vpc_id: {self.vpc_id!r} is not a VPC id like 'vpc-0abc1234'")
+            ids = {"vpc_id": [self.vpc_id], "subnet_ids": self.subnet_ids,
+                   "security_group_ids": self.security_group_ids or []}
+            for key, values in ids.items():
+                example = AWS_ID[key].pattern[1:].split("-")[0] + "-0123456789abcdef0"
+                for value in values:
+                    if not AWS_ID[key].match(value):
+                        raise ValueError(
+                            f"{key}: {value!r} is not an id like {example!r} (8 or 17 hex digits)"
+                        )
+            vpc_only = [k for k in ("cidr", "nat_gateways", "flow_logs") if k in self.model_fields_set]
+            if vpc_only:
+                raise ValueError(
+                    f"{', '.join(vpc_only)} {_apply(vpc_only)} only to a VPC batchform creates, "
+                    "not to mode 'existing'; remove them"
+                )
         else:
             given = [key for key in existing_only if key in self.model_fields_set]
             if given:
                 raise ValueError(
-                    f"{', '.join(given)} only apply to mode 'existing' (mode is {self.mode!r})"
+                    f"{', '.join(given)} {_apply(given)} only to mode 'existing' (mode is "
+                    f"{self.mode!r}); remove them or set mode = \"existing\""
+                )
+            if self.mode != "nat" and "nat_gateways" in self.model_fields_set:
+                raise ValueError(
+                    f"nat_gateways only applies to mode 'nat' (mode is {self.mode!r}); remove it"
                 )
         return self
 
@@ -546,6 +584,7 @@ class Spec(Model):
                      f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
                      "64); shorten the stack or job definition name")
                 )
+        problems.extend(self._network_fit())
         by_name = {ce.name: ce for ce in self.compute_environments}
         for index, queue in enumerate(self.job_queues):
             families = set()
@@ -553,9 +592,11 @@ class Spec(Model):
                 ce = by_name.get(ce_name)
                 if ce is None:
                     known = ", ".join(sorted(by_name))
+                    close = difflib.get_close_matches(ce_name, list(by_name), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
                     problems.append(
                         (f"job_queues.{index}.compute_environments.{position}",
-                         f"no compute environment named {ce_name!r}; known: {known}")
+                         f"no compute environment named {ce_name!r}; {hint}known: {known}")
                     )
                 else:
                     families.add(ce.family)
@@ -602,6 +643,30 @@ class Spec(Model):
             raise _CrossReferenceError(problems)
         return self
 
+    def _network_fit(self) -> list[tuple[str, str]]:
+        net = self.network
+        problems: list[tuple[str, str]] = []
+        if (
+            net.mode != "existing"
+            and "EC2" in self.families
+            and ipaddress.IPv4Network(net.cidr).overlaps(DOCKER_BRIDGE)
+        ):
+            problems.append(
+                ("network.cidr",
+                 f"{net.cidr} overlaps {DOCKER_BRIDGE}, Docker's bridge network on the "
+                 "ECS-optimized instances of EC2/SPOT compute: containers could not reach that "
+                 "part of the VPC; choose another range such as 10.0.0.0/16")
+            )
+        if self.region and isinstance(net.availability_zones, list):
+            for position, zone in enumerate(net.availability_zones):
+                if zone[:-1] != self.region:
+                    problems.append(
+                        (f"network.availability_zones.{position}",
+                         f"{zone!r} is not in the stack's region {self.region}; use zones like "
+                         f"'{self.region}a'")
+                    )
+        return problems
+
     @property
     def families(self) -> set[str]:
         """The platform families of the compute environments ('EC2', 'FARGATE')."""
@@ -647,6 +712,12 @@ def parse_spec(text: str, *, source: str, suffix: str) -> Spec:
             [SpecProblem("", "the spec is empty; `batchform init` writes a commented starter")],
         )
     data, locate = _decode(text, source=source, suffix=suffix)
+    if data is None or data == {}:
+        raise SpecError(
+            source,
+            [SpecProblem("", "the spec holds no keys, only comments or blank lines; "
+                         "`batchform init` writes a commented starter")],
+        )
     if not isinstance(data, dict):
         raise SpecError(
             source,
@@ -686,7 +757,32 @@ def _decode_yaml(text: str, source: str) -> tuple[Any, _Locator]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
         raise SpecError(source, [SpecProblem("", f"not valid YAML: {problem}", line=line)]) from None
+    duplicates = list(_yaml_duplicates(node, []))
+    if duplicates:
+        raise SpecError(source, duplicates)
     return data, _YamlLocator(node)
+
+
+def _yaml_duplicates(node: Any, path: list[str]) -> Iterable[SpecProblem]:
+    # YAML loaders keep the last of two equal keys without a word; TOML refuses them.
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            if name in seen:
+                yield SpecProblem(
+                    ".".join([*path, name]),
+                    f"duplicate key: already given on line {seen[name]}; keep one",
+                    line,
+                )
+            seen.setdefault(name, line)
+            yield from _yaml_duplicates(value, [*path, name])
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _yaml_duplicates(item, [*path, str(index)])
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -695,34 +791,116 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def _problems(error: ValidationError, locate: _Locator) -> Iterable[SpecProblem]:
+    # A value that fits no member of a union fails once per member: say it once.
+    items: list[tuple[Any, list[str]]] = []
+    expected: dict[str, list[str]] = {}
     for item in error.errors(include_url=False):
-        path = [str(part) for part in item["loc"]]
         cause = item.get("ctx", {}).get("error")
         if isinstance(cause, _CrossReferenceError):
             for field, message in cause.problems:
-                parts = field.split(".")
-                yield SpecProblem(field, message, locate(parts))
+                yield SpecProblem(field, message, locate(field.split(".")))
             continue
+        path, in_union = _field_path(item["loc"])
         field = ".".join(path)
-        yield SpecProblem(field, _message(item), locate(path))
+        if in_union and _is_type_error(item["type"]):
+            if field in expected:
+                expected[field].append(_expected(item["type"]))
+                continue
+            expected[field] = [_expected(item["type"])]
+        items.append((item, path))
+    for item, path in items:
+        field = ".".join(path)
+        yield SpecProblem(field, _message(item, path, expected.get(field)), locate(path))
 
 
-def _message(item: Any) -> str:
+def _field_path(loc: Sequence[int | str]) -> tuple[list[str], bool]:
+    """The spec's key path of an error, without pydantic's union-member tags."""
+    annotation: Any = Spec
+    path: list[str] = []
+    in_union = False
+    for part in loc:
+        members = _union_members(annotation)
+        if members and isinstance(part, str):
+            annotation = next((m for m in members if _member_tag(m) == part), None)
+            in_union = True
+            continue
+        path.append(str(part))
+        annotation = _child_annotation(annotation, str(part))
+    return path, in_union
+
+
+def _union_members(annotation: Any) -> list[Any]:
+    if get_origin(annotation) not in (Union, UnionType):
+        return []
+    members = [arg for arg in get_args(annotation) if arg is not type(None)]
+    return members if len(members) > 1 else []
+
+
+def _member_tag(annotation: Any) -> str:
+    return annotation.__name__ if get_origin(annotation) is None else str(annotation)
+
+
+def _child_annotation(annotation: Any, part: str) -> Any:
+    members = [arg for arg in get_args(annotation) if arg is not type(None)]
+    if get_origin(annotation) in (Union, UnionType) and len(members) == 1:
+        annotation = members[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part)
+        return field.annotation if field is not None else None
+    if get_origin(annotation) is list:
+        return get_args(annotation)[0]
+    if get_origin(annotation) is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _model_at(path: Sequence[str]) -> type[BaseModel] | None:
+    annotation: Any = Spec
+    for part in path:
+        annotation = _child_annotation(annotation, part)
+    members = [arg for arg in get_args(annotation) if arg is not type(None)]
+    if get_origin(annotation) in (Union, UnionType) and len(members) == 1:
+        annotation = members[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _is_type_error(kind: str) -> bool:
+    return kind.endswith("_type")
+
+
+def _expected(kind: str) -> str:
+    name = kind.removesuffix("_type")
+    return {"model": "table", "model_attributes": "table", "dict": "table", "list": "list",
+            "int": "whole number", "float": "number", "bool": "true or false",
+            "string": "string"}.get(name, name.replace("_", " "))
+
+
+def _message(item: Any, path: Sequence[str], expected: list[str] | None = None) -> str:
     kind = item["type"]
     value = item.get("input")
     if kind == "extra_forbidden":
-        return "unknown key; check the spelling (`batchform init` writes every key with a comment)"
+        model = _model_at(path[:-1])
+        known = sorted(model.model_fields) if model is not None else []
+        close = difflib.get_close_matches(path[-1], known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return (
+            f"unknown key {path[-1]!r}; {hint}the keys here are {', '.join(known)} "
+            "(`batchform init` writes a starter with every key explained)"
+        )
     if kind == "missing":
-        return "required key is missing"
-    if kind.endswith("_type") or kind in ("model_type", "dict_type", "list_type"):
-        expected = kind.removesuffix("_type").replace("_", " ")
-        expected = {"model": "table", "dict": "table", "list": "list", "int": "whole number",
-                    "float": "number", "bool": "true or false", "string": "string"}.get(
-            expected, expected)
-        return f"expected a {expected}, got {type(value).__name__} {value!r}"
+        return f"required key {path[-1]!r} is missing; add it (see `batchform init`)"
+    if _is_type_error(kind):
+        names = expected or [_expected(kind)]
+        wanted = " or ".join(name if name == "true or false" else f"a {name}" for name in names)
+        return f"expected {wanted}, got {type(value).__name__} {value!r}"
     if kind == "literal_error":
-        return f"{value!r} is not allowed; {item['msg'].lower()}"
+        return f"{value!r} is not allowed; use one of {item['ctx']['expected']}"
     message: str = item["msg"]
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than",
+                "too_short", "too_long", "string_too_short", "string_too_long"):
+        return f"{value!r} is out of range: {message[0].lower()}{message[1:]}"
     return message.removeprefix("Value error, ")
 
 
@@ -770,6 +948,10 @@ class _TomlLocator(_Locator):
         parts = list(path)
         while parts:
             part = parts.pop(0)
+            inline = self._key_line(part, start, end)
+            if inline is not None and parts and parts[0].isdigit():
+                # An element of an inline array: its line is the key's.
+                return inline + 1
             if parts and parts[0].isdigit():
                 header = ".".join([*table, part])
                 found = self._nth_header(f"[[{header}]]", int(parts.pop(0)))

@@ -1,0 +1,405 @@
+"""Bad specs through the real CLI: exit 2, file, field path, line, what is wrong and what is right."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from batchform import cli
+from batchform.spec import parse_spec
+
+BASE_TOML = """\
+name = "demo"
+region = "us-east-1"
+tags = { team = "data" }
+
+[network]
+mode = "nat"
+cidr = "10.0.0.0/16"
+availability_zones = 2
+
+[[compute_environments]]
+name = "ondemand"
+type = "EC2"
+instance_types = ["c6i.large"]
+min_vcpus = 0
+max_vcpus = 64
+
+[[compute_environments]]
+name = "fargate"
+type = "FARGATE"
+max_vcpus = 16
+
+[[job_queues]]
+name = "default"
+priority = 1
+compute_environments = ["ondemand"]
+
+[[job_queues]]
+name = "serverless"
+compute_environments = ["fargate"]
+
+[[job_definitions]]
+name = "hello"
+platform = "EC2"
+image = "public.ecr.aws/docker/library/alpine:3.20"
+command = ["echo", "hello"]
+vcpus = 1
+memory = 1024
+environment = { GREETING = "hi" }
+secrets = { API_TOKEN = "arn:aws:ssm:us-east-1:123456789012:parameter/token" }
+retry_attempts = 1
+timeout_seconds = 3600
+log_retention_days = 30
+
+[[job_definitions]]
+name = "small"
+platform = "FARGATE"
+image = "public.ecr.aws/docker/library/alpine:3.20"
+vcpus = 0.25
+memory = 512
+"""
+
+BASE_YAML = """\
+name: demo
+region: us-east-1
+network:
+  mode: nat
+  cidr: 10.0.0.0/16
+compute_environments:
+  - name: ondemand
+    type: EC2
+    max_vcpus: 64
+job_queues:
+  - name: default
+    compute_environments: [ondemand]
+job_definitions:
+  - name: hello
+    image: public.ecr.aws/docker/library/alpine:3.20
+    command: [echo, hello]
+    vcpus: 1
+    memory: 1024
+    environment:
+      GREETING: hi
+"""
+
+
+def toml(old: str, new: str) -> str:
+    """BASE_TOML with one unique piece replaced."""
+    assert BASE_TOML.count(old) == 1, old
+    return BASE_TOML.replace(old, new)
+
+
+def yaml(old: str, new: str) -> str:
+    """BASE_YAML with one unique piece replaced."""
+    assert BASE_YAML.count(old) == 1, old
+    return BASE_YAML.replace(old, new)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad spec and what the error must say about it."""
+
+    id: str
+    text: str | bytes
+    suffix: str
+    field: str
+    words: tuple[str, ...]
+    # The line the message must point at: the first line holding this text.
+    line_of: str | None = None
+    # A key missing from the top level has no line to point at.
+    has_line: bool = True
+
+
+CASES = [
+    # --- files that are not specs --------------------------------------------------------
+    Case("empty-toml", "", ".toml", "", ("the spec is empty", "batchform init")),
+    Case("empty-yaml", "\n\n", ".yaml", "", ("the spec is empty",)),
+    Case("comments-only-toml", "# name = 'x'\n", ".toml", "", ("holds no keys", "batchform init")),
+    Case("comments-only-yaml", "# name: x\n", ".yml", "", ("holds no keys",)),
+    Case("yaml-in-a-toml-file", BASE_YAML, ".toml", "", ("not valid TOML",), "name: demo"),
+    Case("broken-yaml", "name: [demo\nregion: x\n", ".yaml", "", ("not valid YAML",)),
+    Case("json-file", '{"name": "demo"}', ".json", "",
+         ("unknown spec format '.json'", "use a .toml, .yaml or .yml")),
+    Case("not-utf8", b"name = \"d\xe9mo\"\n", ".toml", "", ("not UTF-8",)),
+    Case("yaml-list", "- name: demo\n", ".yaml", "", ("must be a table of keys, not a list",)),
+    Case("yaml-duplicate-key", yaml("region: us-east-1\n", "region: us-east-1\nname: other\n"),
+         ".yaml", "name", ("duplicate key", "line 1", "keep one"), "name: other"),
+    Case("toml-duplicate-key", toml('region = "us-east-1"\n', 'region = "us-east-1"\nname = "x"\n'),
+         ".toml", "", ("not valid TOML", "overwrite"), 'name = "x"'),
+    # --- unknown keys and wrong types -------------------------------------------------------
+    Case("unknown-top-level-key", toml("region =", "regoin ="), ".toml", "regoin",
+         ("unknown key 'regoin'", "did you mean 'region'?"), "regoin ="),
+    Case("unknown-compute-key", toml("max_vcpus = 64", "max_vcpu = 64"), ".toml",
+         "compute_environments.0.max_vcpu", ("did you mean 'max_vcpus'?",), "max_vcpu = 64"),
+    Case("unknown-network-key", toml("availability_zones = 2", "availability_zones = 2\nflowlogs = true"),
+         ".toml", "network.flowlogs", ("did you mean 'flow_logs'?",), "flowlogs"),
+    Case("unknown-yaml-key", yaml("    vcpus: 1", "    vcpu: 1"), ".yaml",
+         "job_definitions.0.vcpu", ("did you mean 'vcpus'?",), "vcpu: 1"),
+    Case("string-for-number", toml("max_vcpus = 64", 'max_vcpus = "64"'), ".toml",
+         "compute_environments.0.max_vcpus", ("expected a whole number", "str '64'"),
+         'max_vcpus = "64"'),
+    Case("fraction-for-whole-number", toml("memory = 1024", "memory = 1024.5"), ".toml",
+         "job_definitions.0.memory", ("expected a whole number", "1024.5"), "memory = 1024.5"),
+    Case("string-for-list", toml('command = ["echo", "hello"]', 'command = "echo hello"'), ".toml",
+         "job_definitions.0.command", ("expected a list", "'echo hello'"), 'command = "echo'),
+    Case("string-for-table", toml("tags = { team = \"data\" }", 'tags = "team=data"'), ".toml",
+         "tags", ("expected a table",), "tags ="),
+    Case("string-for-bool", toml("availability_zones = 2", 'availability_zones = 2\nflow_logs = "yes"'),
+         ".toml", "network.flow_logs", ("expected true or false", "'yes'"), "flow_logs"),
+    Case("string-for-zone-count", toml("availability_zones = 2", 'availability_zones = "2"'), ".toml",
+         "network.availability_zones", ("expected a whole number or a list",),
+         'availability_zones = "2"'),
+    Case("yaml-wrong-type", yaml("    max_vcpus: 64", "    max_vcpus: lots"), ".yaml",
+         "compute_environments.0.max_vcpus", ("expected a whole number", "'lots'"), "lots"),
+    Case("missing-stack-name", toml('name = "demo"\n', ""), ".toml", "name",
+         ("required key 'name' is missing",), has_line=False),
+    Case("missing-queue-compute", toml('compute_environments = ["fargate"]\n', ""), ".toml",
+         "job_queues.1.compute_environments", ("required key 'compute_environments'",)),
+    Case("unknown-network-mode", toml('mode = "nat"', 'mode = "private"'), ".toml", "network.mode",
+         ("'private' is not allowed", "'endpoints'"), 'mode = "private"'),
+    Case("unknown-compute-type", toml('type = "EC2"', 'type = "GPU"'), ".toml",
+         "compute_environments.0.type", ("'GPU' is not allowed", "use one of 'EC2', 'SPOT', 'FARGATE' or 'FARGATE_SPOT'"), 'type = "GPU"'),
+    # --- names ---------------------------------------------------------------------------
+    Case("queue-name-with-space", toml('name = "default"', 'name = "job queue"'), ".toml",
+         "job_queues.0.name", ("not a valid AWS Batch name", "no spaces", "'nightly-etl'"),
+         'name = "job queue"'),
+    Case("name-with-trailing-newline", toml('name = "hello"', 'name = "hello\\n"'), ".toml",
+         "job_definitions.0.name", ("not a valid AWS Batch name",), 'name = "hello\\n"'),
+    Case("job-name-too-long", toml('name = "hello"', f'name = "{"h" * 129}"'), ".toml",
+         "job_definitions.0.name", ("1 to 128 characters",), 'name = "hhh'),
+    Case("stack-name-upper-case", toml('name = "demo"', 'name = "Demo"'), ".toml", "name",
+         ("lower-case", "'data-batch'"), 'name = "Demo"'),
+    Case("duplicate-job-names", toml('name = "small"', 'name = "hello"'), ".toml",
+         "job_definitions.1.name", ("'hello' is already used by job_definitions.0",)),
+    Case("duplicate-queue-names", toml('name = "serverless"', 'name = "default"'), ".toml",
+         "job_queues.1.name", ("already used by job_queues.0",)),
+    Case("iam-role-name-too-long", toml('name = "hello"', f'name = "{"h" * 60}"'), ".toml",
+         "job_definitions.0.name", ("IAM role name", "64")),
+    # --- network -------------------------------------------------------------------------
+    Case("cidr-not-a-cidr", toml('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.0/33"'), ".toml",
+         "network.cidr", ("not an IPv4 CIDR block like '10.0.0.0/16'",), "cidr ="),
+    Case("cidr-host-bits", toml('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.1/16"'), ".toml",
+         "network.cidr", ("has host bits set",), "cidr ="),
+    Case("cidr-too-large", toml('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.0/8"'), ".toml",
+         "network.cidr", ("between /16 and /24", "/8")),
+    Case("cidr-overlaps-link-local", toml('cidr = "10.0.0.0/16"', 'cidr = "169.254.0.0/16"'),
+         ".toml", "network.cidr", ("overlaps 169.254.0.0/16", "such as 10.0.0.0/16")),
+    Case("cidr-overlaps-docker-bridge", toml('cidr = "10.0.0.0/16"', 'cidr = "172.17.0.0/16"'),
+         ".toml", "network.cidr", ("overlaps 172.17.0.0/16", "Docker", "such as 10.0.0.0/16"),
+         "cidr ="),
+    Case("zero-availability-zones", toml("availability_zones = 2", "availability_zones = 0"),
+         ".toml", "network.availability_zones", ("1 to 6 availability zones", "got 0"),
+         "availability_zones = 0"),
+    Case("seven-availability-zones", toml("availability_zones = 2", "availability_zones = 7"),
+         ".toml", "network.availability_zones", ("1 to 6", "got 7")),
+    Case("zone-outside-region",
+         toml("availability_zones = 2", 'availability_zones = ["us-east-1a", "us-west-2b"]'),
+         ".toml", "network.availability_zones.1", ("'us-west-2b' is not in the stack's region",
+                                                   "'us-east-1a'")),
+    Case("zone-not-a-zone", toml("availability_zones = 2", 'availability_zones = ["east-1a"]'),
+         ".toml", "network.availability_zones", ("not an availability zone name like",)),
+    Case("existing-without-subnets", toml('mode = "nat"\ncidr = "10.0.0.0/16"\n',
+                                          'mode = "existing"\nvpc_id = "vpc-0123abcd"\n'),
+         ".toml", "network", ("needs subnet_ids",)),
+    Case("existing-with-bad-vpc-id",
+         toml('mode = "nat"\ncidr = "10.0.0.0/16"\n',
+              'mode = "existing"\nvpc_id = "vpc-main"\nsubnet_ids = ["subnet-0123abcd"]\n'),
+         ".toml", "network", ("vpc_id: 'vpc-main' is not an id like 'vpc-0123456789abcdef0'",)),
+    Case("existing-with-cidr",
+         toml('mode = "nat"\n', 'mode = "existing"\nvpc_id = "vpc-0123abcd"\n'
+              'subnet_ids = ["subnet-0123abcd"]\n'),
+         ".toml", "network", ("cidr applies only to a VPC batchform creates", "remove them")),
+    Case("vpc-id-outside-existing", toml('mode = "nat"\n', 'mode = "nat"\nvpc_id = "vpc-0123abcd"\n'),
+         ".toml", "network", ("vpc_id applies only to mode 'existing'", 'set mode = "existing"')),
+    Case("endpoints-with-public-image", toml('mode = "nat"', 'mode = "endpoints"'), ".toml",
+         "job_definitions.0.image", ("not in the account's private ECR", "use mode 'nat'")),
+    # --- compute environments and queues -----------------------------------------------------
+    Case("min-above-max-vcpus", toml("min_vcpus = 0", "min_vcpus = 128"), ".toml",
+         "compute_environments.0", ("min_vcpus (128) must be between 0 and max_vcpus (64)",)),
+    Case("zero-max-vcpus", toml("max_vcpus = 16", "max_vcpus = 0"), ".toml",
+         "compute_environments.1.max_vcpus", ("0 is out of range", "greater than or equal to 1"), "max_vcpus = 0"),
+    Case("fargate-with-instance-types",
+         toml('type = "FARGATE"', 'type = "FARGATE"\ninstance_types = ["c6i.large"]'), ".toml",
+         "compute_environments.1", ("instance_types cannot be set on a FARGATE", "use type EC2/SPOT")),
+    Case("fargate-with-min-vcpus", toml('type = "FARGATE"', 'type = "FARGATE"\nmin_vcpus = 1'),
+         ".toml", "compute_environments.1", ("min_vcpus cannot be set on a FARGATE",)),
+    Case("spot-strategy-on-ec2",
+         toml('type = "EC2"', 'type = "EC2"\nallocation_strategy = "SPOT_CAPACITY_OPTIMIZED"'),
+         ".toml", "compute_environments.0", ("is for SPOT", "BEST_FIT_PROGRESSIVE")),
+    Case("bid-percentage-on-ec2", toml('type = "EC2"', 'type = "EC2"\nbid_percentage = 50'),
+         ".toml", "compute_environments.0", ("bid_percentage only applies to type SPOT",)),
+    Case("queue-with-four-compute-environments",
+         toml('compute_environments = ["ondemand"]', 'compute_environments = ["a", "b", "c", "d"]'),
+         ".toml", "job_queues.0.compute_environments", ("at most 3", "got 4", "several queues")),
+    Case("queue-mixing-platforms",
+         toml('compute_environments = ["ondemand"]', 'compute_environments = ["ondemand", "fargate"]'),
+         ".toml", "job_queues.0.compute_environments", ("mixes EC2/SPOT with FARGATE", "two queues")),
+    Case("queue-naming-unknown-compute",
+         toml('compute_environments = ["ondemand"]', 'compute_environments = ["ondemnd"]'), ".toml",
+         "job_queues.0.compute_environments.0",
+         ("no compute environment named 'ondemnd'", "did you mean 'ondemand'?")),
+    Case("queue-priority-too-high", toml("priority = 1", "priority = 2000"), ".toml",
+         "job_queues.0.priority", ("less than or equal to 1000",), "priority = 2000"),
+    Case("runnable-timeout-too-short",
+         toml("priority = 1", "priority = 1\nrunnable_timeout_seconds = 60"), ".toml",
+         "job_queues.0.runnable_timeout_seconds", ("greater than or equal to 600",)),
+    Case("fair-share-zero-weight",
+         toml("priority = 1", "priority = 1\nfair_share = { shares = { teama = 0 } }"), ".toml",
+         "job_queues.0.fair_share.shares", ("between 0.0001 and 999.9999",)),
+    # --- job definitions ---------------------------------------------------------------
+    Case("fargate-vcpus-not-a-size", toml("vcpus = 0.25", "vcpus = 0.3"), ".toml",
+         "job_definitions.1", ("vcpus 0.3 is not a Fargate size", "0.25, 0.5, 1, 2, 4, 8, 16")),
+    Case("fargate-memory-does-not-fit", toml("memory = 512", "memory = 4096"), ".toml",
+         "job_definitions.1", ("memory 4096 MiB does not fit 0.25 Fargate vCPU", "512, 1024 or 2048")),
+    Case("ec2-fractional-vcpus", toml("\nvcpus = 1\n", "\nvcpus = 0.5\n"), ".toml", "job_definitions.0",
+         ("whole number of vCPUs",)),
+    Case("secret-not-an-arn", toml(
+        '"arn:aws:ssm:us-east-1:123456789012:parameter/token"', '"hunter2"'), ".toml",
+         "job_definitions.0.secrets", ("'hunter2' is not an SSM parameter or Secrets Manager ARN",
+                                       "arn:aws:ssm:")),
+    Case("secret-from-s3", toml(
+        '"arn:aws:ssm:us-east-1:123456789012:parameter/token"', '"arn:aws:s3:::bucket/token"'),
+         ".toml", "job_definitions.0.secrets", ("not an SSM parameter or Secrets Manager ARN",)),
+    Case("secret-in-another-region", toml(
+        '"arn:aws:ssm:us-east-1:123456789012:parameter/token"',
+        '"arn:aws:ssm:eu-west-1:123456789012:parameter/token"'), ".toml",
+         "job_definitions.0.secrets.API_TOKEN", ("another region than the stack (us-east-1)",)),
+    Case("password-as-plain-text", toml('GREETING = "hi"', 'DB_PASSWORD = "hunter2"'), ".toml",
+         "job_definitions.0.environment", ("DB_PASSWORD looks like a credential", "`secrets`")),
+    Case("api-key-as-plain-text", toml('GREETING = "hi"', 'API_KEY = "abc"'), ".toml",
+         "job_definitions.0.environment", ("API_KEY looks like a credential",)),
+    Case("token-as-plain-text-yaml", yaml("GREETING: hi", "GITHUB_TOKEN: ghp_x"), ".yaml",
+         "job_definitions.0.environment", ("GITHUB_TOKEN looks like a credential",),
+         "environment:"),
+    Case("environment-name-with-digit-first", toml('GREETING = "hi"', '1GREETING = "hi"'), ".toml",
+         "job_definitions.0.environment", ("not an environment variable name",)),
+    Case("environment-empty-value", toml('GREETING = "hi"', 'GREETING = ""'), ".toml",
+         "job_definitions.0.environment", ("empty values are dropped by AWS", "give it a value")),
+    Case("log-retention-not-allowed", toml("log_retention_days = 30", "log_retention_days = 31"),
+         ".toml", "job_definitions.0.log_retention_days", ("31 is not a CloudWatch Logs retention",
+                                                          "1, 3, 5, 7, 14, 30")),
+    Case("image-with-space", toml('image = "public.ecr.aws/docker/library/alpine:3.20"\ncommand',
+                                  'image = "alpine 3.20"\ncommand'), ".toml",
+         "job_definitions.0.image", ("has no whitespace",)),
+    Case("policy-not-an-arn", toml("log_retention_days = 30",
+                                   'log_retention_days = 30\njob_role_policy_arns = ["S3Read"]'),
+         ".toml", "job_definitions.0.job_role_policy_arns", ("not an IAM policy ARN like",)),
+    Case("decomposed-unicode", toml('command = ["echo", "hello"]', 'command = ["echo", "cafe\\u0301"]'),
+         ".toml", "job_definitions.0.command", ("not in Unicode NFC form", "'caf\\xe9'")),
+    Case("tag-key-reserved-prefix", toml('tags = { team = "data" }', 'tags = { "aws:team" = "data" }'),
+         ".toml", "tags", ("not starting with 'aws:'",)),
+    Case("region-not-a-region", toml('region = "us-east-1"', 'region = "us-east"'), ".toml",
+         "region", ("not an AWS region like 'us-east-1'",), 'region = "us-east"'),
+]
+
+
+def line_number(text: str | bytes, needle: str) -> int:
+    lines = text.decode() if isinstance(text, bytes) else text
+    for number, line in enumerate(lines.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} is in no line of the spec")
+
+
+def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """Run the console-script entry point in-process: exit code, stdout, stderr."""
+    monkeypatch.setattr(sys, "argv", ["batchform", *args])
+    with CliRunner().isolation() as (out, err, _):
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def write_case(tmp_path: Path, case: Case) -> Path:
+    spec = tmp_path / f"spec{case.suffix}"
+    if isinstance(case.text, bytes):
+        spec.write_bytes(case.text)
+    else:
+        spec.write_text(case.text, "utf-8")
+    return spec
+
+
+def assert_reported(case: Case, spec: Path, code: int, stderr: str) -> None:
+    assert code == 2, stderr
+    field = case.field or "(top level)"
+    found = re.search(rf"{re.escape(str(spec))}(?::(\d+))?: {re.escape(field)}: ", stderr)
+    assert found, f"no '{spec}:LINE: {field}: ' in:\n{stderr}"
+    if case.line_of is not None:
+        assert found.group(1) == str(line_number(case.text, case.line_of)), stderr
+    elif case.field and case.has_line:
+        # Every key of a TOML or YAML spec has a line.
+        assert found.group(1) is not None, stderr
+    for words in case.words:
+        assert words in stderr, f"{words!r} not in:\n{stderr}"
+
+
+def test_there_are_at_least_forty_cases() -> None:
+    assert len(CASES) >= 40
+    assert len({case.id for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("text,suffix", [(BASE_TOML, ".toml"), (BASE_YAML, ".yaml")])
+def test_the_base_specs_are_valid(text: str, suffix: str) -> None:
+    # Each case breaks exactly one thing in a spec that is otherwise fine.
+    assert parse_spec(text, source="base", suffix=suffix).name == "demo"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_spec_exits_2_and_writes_nothing(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = write_case(tmp_path, case)
+    out = tmp_path / "stack"
+    code, _, stderr = run_main(["generate", str(spec), "--out", str(out)], monkeypatch)
+    assert_reported(case, spec, code, stderr)
+    assert not out.exists()
+    assert [path.name for path in tmp_path.iterdir()] == [spec.name]
+
+
+SUBPROCESS_CASES = ["yaml-in-a-toml-file", "queue-with-four-compute-environments",
+                    "password-as-plain-text", "unknown-yaml-key"]
+
+
+@pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
+def test_bad_spec_through_a_real_process(case_id: str, tmp_path: Path) -> None:
+    case = next(case for case in CASES if case.id == case_id)
+    spec = write_case(tmp_path, case)
+    out = tmp_path / "stack"
+    result = subprocess.run(
+        [sys.executable, "-m", "batchform", "generate", str(spec), "--out", str(out)],
+        capture_output=True, text=True, check=False, cwd=tmp_path, timeout=60,
+    )
+    assert_reported(case, spec, result.returncode, result.stderr)
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_bad_spec_in_check_mode_also_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = next(case for case in CASES if case.id == "queue-naming-unknown-compute")
+    spec = write_case(tmp_path, case)
+    code, _, stderr = run_main(["generate", str(spec), "--check", "--out", str(tmp_path / "s")],
+                               monkeypatch)
+    assert_reported(case, spec, code, stderr)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = BASE_TOML.replace("max_vcpus = 64", "max_vcpu = 64").replace(
+        'mode = "nat"', 'mode = "private"')
+    spec = tmp_path / "spec.toml"
+    spec.write_text(text)
+    code, _, stderr = run_main(["generate", str(spec), "--out", str(tmp_path / "s")], monkeypatch)
+    assert code == 2
+    assert "network.mode: " in stderr
+    assert "compute_environments.0.max_vcpu: " in stderr
