@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shlex
 import stat
 import sys
@@ -24,6 +23,8 @@ def provider_version() -> str:
 
 def terraform_platform() -> str:
     """This machine's platform in Terraform's spelling, e.g. ``linux_amd64``."""
+    import platform  # only install needs it; the plugin process imports this package too
+
     machine = platform.machine().lower()
     return f"{sys.platform.removesuffix('2')}_{_ARCHES.get(machine, machine)}"
 

@@ -7,18 +7,21 @@ import json
 import logging
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 
-from batchform.provider.account import AccountError, record_change
-from batchform.provider.datasources import read_data_source
 from batchform.provider.identifiers import ProviderContext
-from batchform.provider.planning import Path, apply_resource, plan_resource
 from batchform.provider.protocol import tfplugin6_pb2 as pb
 from batchform.provider.protocol import tfplugin6_pb2_grpc as pb_grpc
 from batchform.provider.values import decode_json, decode_msgpack, encode_msgpack, implied_type
 from batchform.schema import Block, CtyType, ProviderSchema
+
+if TYPE_CHECKING:
+    from batchform.provider.planning import Path
+
+# planning, datasources and account load inside the calls that need them: Terraform starts the
+# plugin several times per command, and most starts only serve the schema or validate.
 
 LOG = logging.getLogger("batchform.provider")
 
@@ -281,6 +284,8 @@ class ProviderService(pb_grpc.ProviderServicer):
         self, request: pb.PlanResourceChange.Request, context: grpc.ServicerContext
     ) -> pb.PlanResourceChange.Response:
         """Plans like hashicorp/aws: unknown computed values and its force-new rules."""
+        from batchform.provider.planning import plan_resource
+
         block, ty = self._block("resource", request.type_name)
         change = plan_resource(
             request.type_name,
@@ -301,6 +306,9 @@ class ProviderService(pb_grpc.ProviderServicer):
         self, request: pb.ApplyResourceChange.Request, context: grpc.ServicerContext
     ) -> pb.ApplyResourceChange.Response:
         """Applies the plan, filling unknowns with deterministic ids and ARNs."""
+        from batchform.provider.account import AccountError, record_change
+        from batchform.provider.planning import apply_resource
+
         block, ty = self._block("resource", request.type_name)
         prior = self._decode(request.prior_state, ty)
         state = apply_resource(
@@ -358,6 +366,8 @@ class ProviderService(pb_grpc.ProviderServicer):
         self, request: pb.ReadDataSource.Request, context: grpc.ServicerContext
     ) -> pb.ReadDataSource.Response:
         """Reads a data source: real policy JSON, plausible facts elsewhere."""
+        from batchform.provider.datasources import read_data_source
+
         block, ty = self._block("data", request.type_name)
         config = self._decode(request.config, ty) or {}
         state = read_data_source(request.type_name, block, config, self.ctx)
