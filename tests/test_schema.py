@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,12 +139,25 @@ def test_unknown_type_is_none() -> None:
     assert schema.data_source("aws_batch_job_definition_x") is None
 
 
-def test_update_script_parses_generated_module_facts() -> None:
+def _script() -> Any:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     try:
         import update_provider_schema as script
     finally:
         sys.path.pop(0)
+    return script
+
+
+def test_update_script_follows_a_compressed_assembly_redirect(tmp_path: Path) -> None:
+    assembly = {"types": {"x.Y": {"kind": "class"}}}
+    (tmp_path / ".jsii.gz").write_bytes(gzip.compress(json.dumps(assembly).encode()))
+    redirect = {"schema": "jsii/file-redirect", "compression": "gzip", "filename": ".jsii.gz"}
+    (tmp_path / ".jsii").write_text(json.dumps(redirect), encoding="utf-8")
+    assert _script().load_jsii(tmp_path) == assembly
+
+
+def test_update_script_parses_generated_module_facts() -> None:
+    script = _script()
     module = script.parse_js(
         "class FooOutputReference extends cdktn.ComplexObject {\n"
         "    // size - computed: true, optional: true, required: false\n"
