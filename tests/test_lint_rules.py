@@ -843,7 +843,28 @@ resource "aws_security_group_rule" "s3" {
         (("batch.tf", 'name     = "batch-queue"', 'name     = "batch-queue"\n  arn = "x"'),),
         message="`arn`",
     ),
-    Case("bf10x-clean", "BF100,BF101,BF102,BF103", EC2, fires=False),
+    Case(
+        "bf104-whole-resource",
+        "BF104",
+        EC2,
+        (("batch.tf", "aws_subnet.private[*].id", "aws_subnet.public"),),
+        message="got the whole resource aws_subnet.public",
+    ),
+    Case(
+        "bf104-word-for-number",
+        "BF104",
+        EC2,
+        (("batch.tf", "max_vcpus           = 64", 'max_vcpus           = "many"'),),
+        message="a number, got the string 'many'",
+    ),
+    Case(
+        "bf104-numeric-string",
+        "BF104",
+        EC2,
+        (("batch.tf", "max_vcpus           = 64", 'max_vcpus           = "64"'),),
+        fires=False,
+    ),
+    Case("bf10x-clean", "BF100,BF101,BF102,BF103,BF104", EC2, fires=False),
 ]
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from batchform.lint.syntax import Block
+from batchform.lint.values import EncodedJson, Partial, ResourceRef, Unknown
 
 if TYPE_CHECKING:
     from batchform import schema
+    from batchform.lint.resolver import BlockView
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
 _META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
@@ -17,7 +19,7 @@ _META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
 
 @dataclass(frozen=True)
 class SchemaProblem:
-    """One mismatch: kind is unknown, missing, too_many or computed."""
+    """One mismatch: kind is unknown, missing, too_many, computed or type."""
 
     kind: str
     line: int
@@ -152,3 +154,114 @@ def _suggest(name: str, type_schema: schema.Block) -> str:
         return f"; renamed to `{_RENAMED[name]}` in AWS provider v6"
     close = difflib.get_close_matches(name, sorted(type_schema.names()), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def type_problems(
+    view: BlockView, type_schema: schema.Block, path: str = ""
+) -> list[SchemaProblem]:
+    """Attribute values whose known type the schema's type cannot take (Terraform's
+    conversions allowed: numbers and bools to strings, numeric strings to numbers, ...)."""
+    problems: list[SchemaProblem] = []
+    top = not path
+    for name, attribute in view.block.attributes.items():
+        if top and name in _META_ARGUMENTS:
+            continue
+        spec = type_schema.attribute(name)
+        if spec is None or spec.computed_only:
+            continue
+        reason = mismatch(view.get(name), spec.type)
+        if reason is not None:
+            problems.append(
+                SchemaProblem("type", attribute.line, f"`{path}{name}` expects {reason}")
+            )
+    for name, nested_type in type_schema.block_types.items():
+        views, _ = view.nested(name)
+        for nested in views:
+            problems.extend(type_problems(nested, nested_type.block, f"{path}{name}."))
+    return problems
+
+
+def mismatch(value: Any, cty: Any) -> str | None:
+    """Why a value cannot convert to a cty type ("<type>, got <what>"), None when it can or
+    when that is not known."""
+    if value is None or cty == "dynamic":
+        return None
+    if isinstance(value, ResourceRef):
+        if isinstance(cty, list) and cty[0] in ("object", "map"):
+            return None
+        return f"{describe(cty)}, got the whole resource {value.instance.address} (add .id or .arn)"
+    if isinstance(value, (Partial, EncodedJson)):
+        value = "string"
+    elif isinstance(value, Unknown):
+        return None
+    kind = cty if isinstance(cty, str) else cty[0]
+    if kind == "string":
+        if isinstance(value, (list, dict)):
+            return f"a string, got {_shape(value)}"
+        return None
+    if kind == "number":
+        if isinstance(value, (bool, list, dict)):
+            return f"a number, got {_shape(value)}"
+        if isinstance(value, str) and not _numeric(value):
+            return f"a number, got the string {value!r}"
+        return None
+    if kind == "bool":
+        if isinstance(value, (list, dict)) or (
+            isinstance(value, str) and value not in ("true", "false")
+        ):
+            return f"true or false, got {_shape(value)}"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"true or false, got the number {value}"
+        return None
+    if kind in ("list", "set", "tuple"):
+        if not isinstance(value, list):
+            return f"{describe(cty)}, got {_shape(value)}"
+        element_types = cty[1] if kind == "tuple" else [cty[1]] * len(value)
+        for position, (item, element) in enumerate(zip(value, element_types)):
+            reason = mismatch(item, element)
+            if reason is not None:
+                return f"{describe(cty)}; item {position}: {reason}"
+        return None
+    if kind in ("map", "object"):
+        if not isinstance(value, dict):
+            return f"{describe(cty)}, got {_shape(value)}"
+        for key, item in value.items():
+            element = cty[1] if kind == "map" else cty[1].get(key)
+            if element is None:
+                continue
+            reason = mismatch(item, element)
+            if reason is not None:
+                return f"{describe(cty)}; key {key!r}: {reason}"
+        return None
+    return None
+
+
+def describe(cty: Any) -> str:
+    """A cty type in words: "list of string", "map of number"."""
+    if isinstance(cty, str):
+        return {"string": "a string", "number": "a number", "bool": "true or false"}.get(cty, cty)
+    kind = cty[0]
+    if kind in ("list", "set", "map"):
+        inner = cty[1] if isinstance(cty[1], str) else cty[1][0]
+        return f"a {kind} of {inner}"
+    return f"an {kind}" if kind == "object" else f"a {kind}"
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"the number {value}"
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

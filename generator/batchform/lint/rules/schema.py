@@ -87,3 +87,31 @@ The attribute is computed by the provider (arn, id, tags_all, ...); configuratio
 def check_computed(stack: Stack) -> Iterator[Hit]:
     """BF103."""
     yield from _problems(stack, "computed")
+
+
+@rule(
+    "BF104",
+    "error",
+    "argument value of the wrong type",
+    """
+The value cannot be converted to the type the provider schema declares for the argument: a
+whole resource where its id or ARN is meant (`subnets = aws_subnet.a` instead of
+`[aws_subnet.a.id]`), a string where a list is expected, a word where a number is expected.
+terraform validate or plan would fail.
+""",
+    "give a value of the declared type (for a resource, its .id or .arn attribute)",
+)
+def check_types(stack: Stack) -> Iterator[Hit]:
+    """BF104."""
+    from batchform.lint.schema_check import type_problems
+    from batchform.schema import load_provider_schema
+
+    provider = load_provider_schema()
+    for resource in stack.resources(mode="resource") + stack.resources(mode="data"):
+        lookup = provider.resource if resource.mode == "resource" else provider.data_source
+        type_schema = lookup(resource.type)
+        if type_schema is None:
+            continue
+        for instance in resource.instances():
+            for problem in type_problems(instance, type_schema.block):
+                yield Hit(instance.file, problem.line, resource.address, problem.message)
