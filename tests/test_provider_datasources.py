@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from batchform.provider.datasources import (
     go_json,
     read_data_source,
@@ -12,6 +14,7 @@ from batchform.provider.datasources import (
     zone_id_prefix,
 )
 from batchform.provider.identifiers import ProviderContext
+from batchform.provider.values import encode_msgpack, implied_type
 from batchform.schema import load_provider_schema
 
 CTX = ProviderContext(region="ap-northeast-1")
@@ -187,3 +190,21 @@ def test_configured_values_are_kept() -> None:
 
 def test_a_document_without_statements_has_null_statement() -> None:
     assert render_policy_document({}) == {"Version": "2012-10-17", "Statement": None}
+
+
+@pytest.mark.parametrize("type_name", sorted(load_provider_schema().data_source_types))
+def test_every_data_source_reads_values_of_its_type(type_name: str) -> None:
+    found = load_provider_schema().data_source(type_name)
+    assert found is not None
+    config = {
+        name: ("x" if attribute.type == "string" else None) if attribute.required else None
+        for name, attribute in found.block.attributes.items()
+    }
+    config |= {
+        name: []
+        for name, nested in found.block.block_types.items()
+        if nested.nesting_mode in ("list", "set")
+    }
+    state = read_data_source(type_name, found.block, config, CTX)
+    encode_msgpack(state, implied_type(found.block))
+    assert state.get("id") is not None

@@ -14,7 +14,7 @@ from batchform.provider.planning import (
     force_new_rules,
     plan_resource,
 )
-from batchform.provider.values import UNKNOWN
+from batchform.provider.values import UNKNOWN, contains_unknown, encode_msgpack, implied_type
 from batchform.schema import Block, load_provider_schema
 
 CTX = ProviderContext(region="eu-west-1", default_tags={"Project": "demo"})
@@ -339,3 +339,47 @@ def test_secret_version_value_change_replaces() -> None:
     assert state["version_stages"] == ["AWSCURRENT"]
     plan = replan("aws_secretsmanager_secret_version", state, dict(config, secret_string="two"))
     assert plan.requires_replace == [("secret_string",)]
+
+
+def _sample(ty: Any) -> Any:
+    if ty == "string":
+        return "x"
+    if ty == "number":
+        return 1
+    if ty == "bool":
+        return True
+    kind, inner = ty
+    if kind in ("list", "set"):
+        return [_sample(inner)]
+    if kind == "map":
+        return {"k": _sample(inner)}
+    if kind == "object":
+        return {name: _sample(sub) for name, sub in inner.items()}
+    return None
+
+
+def _minimal(block: Block) -> dict[str, Any]:
+    """The smallest configuration the schema accepts: required arguments and blocks only."""
+    config: dict[str, Any] = {
+        name: _sample(attribute.type) if attribute.required else None
+        for name, attribute in block.attributes.items()
+    }
+    for name, nested in block.block_types.items():
+        if nested.nesting_mode in ("single", "group"):
+            config[name] = _minimal(nested.block) if nested.min_items else None
+        elif nested.nesting_mode == "map":
+            config[name] = {}
+        else:
+            config[name] = [_minimal(nested.block)] * nested.min_items
+    return config
+
+
+@pytest.mark.parametrize("type_name", sorted(load_provider_schema().resource_types))
+def test_every_resource_type_applies_and_replans_clean(type_name: str) -> None:
+    config = _minimal(block(type_name))
+    state = created(type_name, config)
+    assert not contains_unknown(state)
+    encode_msgpack(state, implied_type(block(type_name)))  # every value fits its type
+    assert isinstance(state["id"], str) and state["id"]
+    again = plan_resource(type_name, block(type_name), state, state, config, CTX)
+    assert again.planned == state and again.requires_replace == []

@@ -235,7 +235,8 @@ def _ecr_repository(a: Applied) -> dict[str, Any]:
 
 
 def _event_target(a: Applied) -> dict[str, Any]:
-    target = a.state.get("target_id") or "terraform-" + unique_suffix(a.seed)
+    configured = a.state.get("target_id")
+    target = configured if isinstance(configured, str) else "terraform-" + unique_suffix(a.seed)
     return {"id": f"{a.state.get('rule')}-{target}", "target_id": target}
 
 
