@@ -10,6 +10,11 @@ from batchform.lint.values import AttrRef, EncodedJson, ResourceRef, Unknown, te
 
 ROLE_TYPE = "aws_iam_role"
 PROFILE_TYPE = "aws_iam_instance_profile"
+ATTACHMENT_TYPES = (
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_iam_role_policy_attachments_exclusive",
+)
 
 
 def role_of(value: Any) -> Instance | None:

@@ -118,13 +118,18 @@ def check_service_role_ordering(stack: Stack) -> Iterator[Hit]:
         role = iam.role_of(ce.get("service_role"))
         if role is None:
             continue
-        policies, _ = iam.attached_policies(stack, role)
+        policies, complete = iam.attached_policies(stack, role)
         attachments = [source for _, source in policies if source.type != iam.ROLE_TYPE]
         if not attachments:
             continue
         resolver = ce.scope.module.resolver
         dependencies = resolver.dependencies(ce.resource)
         if any(attachment.resource in dependencies for attachment in attachments):
+            continue
+        # An attachment whose role cannot be resolved may be this role's, and depended on.
+        if not complete and any(
+            dependency.type in iam.ATTACHMENT_TYPES for dependency in dependencies
+        ):
             continue
         names = ", ".join(sorted({attachment.address for attachment in attachments}))
         yield hit(
