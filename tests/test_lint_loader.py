@@ -9,7 +9,7 @@ import pytest
 
 from batchform.errors import HclParseError, UsageError
 from batchform.lint import lint_paths
-from batchform.lint.cache import ParseCache, default_cache_dir
+from batchform.lint.cache import FORMAT, ParseCache, default_cache_dir
 from batchform.lint.loader import find_tf_files, load_tree
 from batchform.lint.parser import parse_text
 from batchform.lint.syntax import Call, Template, Traversal
@@ -83,7 +83,7 @@ def test_second_run_hits_the_cache(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold = lint_paths([SEED], cache_dir=cache_dir)
     assert cold.cache_hits == 0 and cold.cache_misses == 3
-    assert len(list((cache_dir / "parse-1").glob("*.json"))) == 3
+    assert len(list((cache_dir / f"parse-{FORMAT}").glob("*.json"))) == 3
     warm = lint_paths([SEED], cache_dir=cache_dir)
     assert warm.cache_hits == 3 and warm.cache_misses == 0
     assert warm.findings == cold.findings
@@ -131,7 +131,7 @@ def test_cache_location_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
 def test_corrupt_cache_entry_is_reparsed(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     lint_paths([SEED], cache_dir=cache_dir)
-    for entry in (cache_dir / "parse-1").glob("*.json"):
+    for entry in (cache_dir / f"parse-{FORMAT}").glob("*.json"):
         entry.write_text("{not json")
     result = lint_paths([SEED], cache_dir=cache_dir)
     assert result.cache_misses == 3

@@ -13,7 +13,7 @@ from typing import Any
 from batchform.lint import syntax
 
 # Bump when the syntax tree classes or the parser's output change.
-FORMAT = "1"
+FORMAT = "2"
 CACHE_ENV = "BATCHFORM_CACHE_DIR"
 NO_CACHE_ENV = "BATCHFORM_NO_CACHE"
 
