@@ -49,14 +49,23 @@ class EditedFilesError(BatchformError):
 
     exit_code = 3
 
-    def __init__(self, out_dir: Path, paths: Sequence[str]) -> None:
+    def __init__(
+        self, out_dir: Path, paths: Sequence[str], *, foreign: Sequence[str] = ()
+    ) -> None:
         self.out_dir = out_dir
         self.paths = list(paths)
-        listing = "\n".join(f"  {path}" for path in self.paths)
+        self.foreign = list(foreign)
+        text = ""
+        if self.paths:
+            listing = "\n".join(f"  {path}" for path in self.paths)
+            text += f"{out_dir}: these generated files were edited since batchform wrote them:\n"
+            text += f"{listing}\n"
+        if self.foreign:
+            listing = "\n".join(f"  {path}" for path in self.foreign)
+            text += f"{out_dir}: these files are in the way and were not written by batchform:\n"
+            text += f"{listing}\n"
         super().__init__(
-            f"{out_dir}: these generated files were edited since batchform wrote them:\n"
-            f"{listing}\n"
-            "Move the change into the spec, or re-run with --force to overwrite them."
+            text + "Move the change into the spec, or re-run with --force to overwrite them."
         )
 
 

@@ -36,10 +36,15 @@ def _sha256(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What batchform last wrote into a directory: file hashes and the spec's hash."""
+    """What batchform last wrote into a directory: file hashes and the spec's hash.
+
+    `pending` holds the hashes of a write that had started but not finished (the process was
+    killed between two renames): a file with either hash is batchform's, not an edit.
+    """
 
     spec_sha256: str
     files: dict[str, str]
+    pending: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, out_dir: Path) -> Manifest | None:
@@ -47,7 +52,11 @@ class Manifest:
         path = out_dir / MANIFEST
         try:
             data = json.loads(path.read_text("utf-8"))
-            return cls(spec_sha256=data["spec_sha256"], files=dict(data["files"]))
+            return cls(
+                spec_sha256=data["spec_sha256"],
+                files=dict(data["files"]),
+                pending=dict(data.get("pending", {})),
+            )
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError) as error:
@@ -58,9 +67,18 @@ class Manifest:
 
     def text(self) -> str:
         """The manifest as written to disk."""
-        data = {"generator": f"batchform {__version__}", "spec_sha256": self.spec_sha256,
-                "files": self.files}
+        data: dict[str, object] = {
+            "generator": f"batchform {__version__}",
+            "spec_sha256": self.spec_sha256,
+            "files": self.files,
+        }
+        if self.pending:
+            data["pending"] = self.pending
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+    def wrote(self, path: str, sha256: str) -> bool:
+        """Whether batchform wrote exactly this content at path."""
+        return sha256 in (self.files.get(path), self.pending.get(path))
 
 
 @dataclass
@@ -71,12 +89,17 @@ class GenerateResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the terminal."""
         parts = [f"{len(self.written)} written", f"{len(self.unchanged)} unchanged"]
         if self.removed:
             parts.append(f"{len(self.removed)} removed")
+        if self.kept:
+            parts.append(
+                f"{len(self.kept)} no longer generated but edited, kept: {', '.join(self.kept)}"
+            )
         return (
             f"{self.out_dir}: {', '.join(parts)}. Next: cd {self.out_dir} && terraform init && "
             "terraform apply"
@@ -100,45 +123,59 @@ def write_stack(
     """Write rendered files atomically, keeping files batchform did not write or was told not to."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a directory; choose another --out")
-    manifest = Manifest.read(out_dir) if out_dir.is_dir() else None
-    previous = manifest.files if manifest else {}
+    manifest = (Manifest.read(out_dir) if out_dir.is_dir() else None) or Manifest("", {})
+    _remove_debris(out_dir, [*files, MANIFEST])
     encoded = {path: text.encode("utf-8") for path, text in files.items()}
     new_hashes = {path: _sha256(data) for path, data in encoded.items()}
 
     result = GenerateResult(out_dir=out_dir)
     edited: list[str] = []
+    foreign: list[str] = []
     to_write: dict[str, bytes] = {}
     for path, data in encoded.items():
-        target = out_dir / path
-        current = _hash_file(target)
+        current = _hash_file(out_dir / path)
         if current == new_hashes[path]:
             result.unchanged.append(path)
             continue
         # Only files whose content batchform wrote last time may be replaced.
-        if current is not None and current != previous.get(path):
-            edited.append(path)
+        if current is not None and not manifest.wrote(path, current):
+            (edited if path in manifest.files else foreign).append(path)
         to_write[path] = data
-    stale = [path for path in previous if path not in encoded]
     to_remove: list[str] = []
-    for path in stale:
+    for path in sorted(set(manifest.files) - set(encoded)):
         current = _hash_file(out_dir / path)
         if current is None:
             continue
-        if current != previous[path]:
-            edited.append(path)
-        to_remove.append(path)
-    if edited and not force:
-        raise EditedFilesError(out_dir, sorted(edited))
+        if manifest.wrote(path, current):
+            to_remove.append(path)
+        else:
+            # A file the spec no longer produces, edited by hand: never deleted, even forced.
+            result.kept.append(path)
+    if (edited or foreign or result.kept) and not force:
+        raise EditedFilesError(out_dir, sorted(edited + result.kept), foreign=sorted(foreign))
 
-    _write_atomically(out_dir, to_write)
-    for path in to_remove:
-        (out_dir / path).unlink()
-        _remove_empty_parents(out_dir, out_dir / path)
     new_manifest = Manifest(spec_sha256=spec_sha256, files=new_hashes)
-    _write_atomically(out_dir, {MANIFEST: new_manifest.text().encode("utf-8")})
+    if to_write or to_remove or new_manifest.text() != _read_text(out_dir / MANIFEST):
+        _commit(out_dir, to_write, to_remove, manifest, new_manifest)
     result.written = sorted(to_write)
-    result.removed = sorted(to_remove)
+    result.removed = to_remove
     return result
+
+
+def _remove_debris(out_dir: Path, paths: list[str]) -> None:
+    """Delete staged copies and set-aside files a killed run left next to batchform's files."""
+    for directory in {(out_dir / path).parent for path in paths}:
+        if directory.is_dir():
+            for leftover in directory.glob(".batchform-*"):
+                if leftover.name != MANIFEST and leftover.is_file():
+                    leftover.unlink()
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
 
 
 def _hash_file(path: Path) -> str | None:
@@ -150,29 +187,90 @@ def _hash_file(path: Path) -> str | None:
         raise UsageError(f"{path}: is a directory where batchform writes a file") from None
 
 
-def _write_atomically(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Stage every file next to its target, then rename them all into place."""
-    if not files:
-        return
+def _commit(
+    out_dir: Path,
+    to_write: Mapping[str, bytes],
+    to_remove: list[str],
+    old: Manifest,
+    new: Manifest,
+) -> None:
+    """Stage every file, then swap them in; on any error put the previous tree back.
+
+    Before the first rename the manifest records the new hashes as pending, so a kill between
+    two renames leaves files batchform recognises as its own, and the next run finishes the job.
+    """
     created_root = not out_dir.exists()
-    staged: list[tuple[Path, Path]] = []
+    staged: dict[str, Path] = {}
+    backups: dict[str, Path | None] = {}
     try:
-        for path, data in files.items():
+        for path, data in to_write.items():
+            staged[path] = _stage(out_dir / path, data)
+        pending = Manifest(old.spec_sha256, old.files, {**old.pending, **new.files})
+        staged[MANIFEST] = _stage(out_dir / MANIFEST, new.text().encode("utf-8"))
+        _replace_file(out_dir / MANIFEST, pending.text().encode("utf-8"))
+        for path in [*to_write, *to_remove]:
             target = out_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".batchform-", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
-            staged.append((Path(temporary), target))
+            backups[path] = _set_aside(target)
+            if path in staged:
+                os.replace(staged[path], target)
+                del staged[path]
+        os.replace(staged[MANIFEST], out_dir / MANIFEST)
+        del staged[MANIFEST]
     except BaseException:
-        for temporary, _ in staged:
+        for path, backup in reversed(list(backups.items())):
+            target = out_dir / path
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        for temporary in staged.values():
             temporary.unlink(missing_ok=True)
+        if old.files or old.pending:
+            _replace_file(out_dir / MANIFEST, old.text().encode("utf-8"))
+        else:
+            (out_dir / MANIFEST).unlink(missing_ok=True)
+        for path in to_write:
+            _remove_empty_parents(out_dir, out_dir / path)
         if created_root:
             _remove_tree_if_only_dirs(out_dir)
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
+    for path, backup in backups.items():
+        if backup is not None:
+            backup.unlink()
+        if path in to_remove:
+            _remove_empty_parents(out_dir, out_dir / path)
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".batchform-", dir=target.parent)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.chmod(temporary, 0o644)
+    return Path(temporary)
+
+
+def _replace_file(target: Path, data: bytes) -> None:
+    staged = _stage(target, data)
+    try:
+        os.replace(staged, target)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
+def _set_aside(target: Path) -> Path | None:
+    """Move an existing file out of the way (same directory), returning where it went."""
+    if not target.exists():
+        return None
+    handle, backup = tempfile.mkstemp(prefix=".batchform-old-", dir=target.parent)
+    os.close(handle)
+    try:
+        os.replace(target, backup)
+    except BaseException:
+        os.unlink(backup)
+        raise
+    return Path(backup)
 
 
 def _remove_empty_parents(root: Path, path: Path) -> None:
