@@ -232,7 +232,7 @@ def _literal(raw: str) -> str:
 def _object(raw: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for raw_key, raw_value in raw.items():
-        if raw_key.startswith("__"):
+        if raw_key in ("__is_block__", "__comments__", "__inline_comments__"):
             continue
         name = _literal(raw_key) if raw_key.startswith('"') else raw_key
         out[name] = _literal(raw_value)

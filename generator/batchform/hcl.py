@@ -57,16 +57,16 @@ def _quote(value: str, *, escape: Callable[[str], bool]) -> str:
 
 
 def _literal_opener(match: re.Match[str]) -> str:
-    # HCL's own escape is `$${` / `%%{`, but python-hcl2 8.x (the parse-back check) reads `$${`
-    # only when a `}` follows in the same string and never reads `%%{`; `\u007b` is a `{` that
-    # opens nothing to Terraform and python-hcl2 alike.
+    # HCL's own escape is `$${` / `%%{`, but python-hcl2 8.x (the parse-back check) reads it
+    # only when a `}` follows in the same string; otherwise `\u007b`, a `{` that opens nothing
+    # to Terraform and python-hcl2 alike.
     opener = match.group(1)
-    if opener == "$" and "}" in match.string[match.end() :]:
-        return "$${"
+    if "}" in match.string[match.end() :]:
+        return opener + opener + "{"
     return opener + "\\u007b"
 
 
-_UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{', re.S)
+_UNQUOTE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(.))|([$%])\4\{', re.DOTALL)
 _UNESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -110,15 +110,17 @@ def is_literal(text: str) -> bool:
 def key(name: str) -> str:
     """An object key: bare when it is a plain identifier, quoted otherwise.
 
+    Names starting with `__` are quoted too: python-hcl2 marks its own metadata that way.
+
     `terraform fmt` aligns keys by grapheme clusters; a character that could join its neighbour
     into one cluster is written as an escape, so every character of a key is one column.
     """
-    if IDENTIFIER.match(name) and name not in _KEYWORDS:
+    if IDENTIFIER.match(name) and name not in _KEYWORDS and not name.startswith("__"):
         return name
     return _quote(name, escape=_joins)
 
 
-def number(value: float | int) -> str:
+def number(value: float) -> str:
     """A number literal: whole numbers without a fraction."""
     if isinstance(value, bool):
         raise TypeError("booleans are not numbers")
