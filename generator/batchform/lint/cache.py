@@ -125,7 +125,10 @@ def loads(text: str) -> Any:
 def _hook(data: dict[str, Any]) -> Any:
     name = data.pop("_", None)
     if name is None:
-        return {key: item for key, item in data["~"]}
+        pairs = data["~"]
+        if not isinstance(pairs, list) or any(len(pair) != 2 for pair in pairs):
+            raise ValueError("not a cache entry of this format")
+        return {key: item for key, item in pairs}
     cls = _CLASSES[name]
     for key, item in data.items():
         if isinstance(item, list):
