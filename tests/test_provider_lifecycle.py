@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from batchform.provider import install
-from batchform.schema import SNAPSHOT_PATH
+from batchform.schema import SNAPSHOT_PATH, Block, load_provider_schema
 
 TERRAFORM = shutil.which("terraform")
 pytestmark = [
@@ -434,3 +434,61 @@ def test_replacement_traps_fail_like_aws(
     result = workspace.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
     assert result.returncode == 1
     assert message in " ".join(result.stderr.split()), result.stderr
+
+
+def _hcl_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl_value(item) for item in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {_hcl_value(v)}" for k, v in value.items()) + "}"
+
+
+def _hcl_block(block: Block) -> str:
+    """The smallest body the schema accepts: required arguments and required blocks."""
+    lines = [
+        f"{name} = {_hcl_value(_sample_value(attribute.type))}"
+        for name, attribute in sorted(block.attributes.items())
+        if attribute.required
+    ]
+    for name, nested in sorted(block.block_types.items()):
+        if nested.min_items:
+            lines.append(f"{name} {{\n{_hcl_block(nested.block)}\n}}")
+    return "\n".join(lines)
+
+
+def _sample_value(ty: Any) -> Any:
+    if ty == "string":
+        return "x"
+    if ty == "number":
+        return 1
+    if ty == "bool":
+        return True
+    kind, inner = ty
+    if kind in ("list", "set"):
+        return [_sample_value(inner)]
+    if kind == "map":
+        return {"k": _sample_value(inner)}
+    return {name: _sample_value(sub) for name, sub in inner.items()}
+
+
+def test_every_type_in_the_snapshot_survives_the_lifecycle(workspace: Workspace) -> None:
+    schema = load_provider_schema()
+    parts = [HEADER]
+    for type_name in sorted(schema.resource_types):
+        found = schema.resource(type_name)
+        assert found is not None
+        parts.append(f'resource "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+    for type_name in sorted(schema.data_source_types):
+        found = schema.data_source(type_name)
+        assert found is not None
+        parts.append(f'data "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+    workspace.write("\n\n".join(parts))
+    workspace.init()
+    workspace.apply()
+    workspace.assert_no_changes()
+    workspace.run("destroy", "-input=false", "-no-color", "-auto-approve")
