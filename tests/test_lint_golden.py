@@ -83,3 +83,18 @@ def test_broken_golden_stack_is_caught(
     path.write_text(text.replace(old, new, 1))
     result = lint_paths([target], cache_dir=None)
     assert code in result.codes(), [f"{f.code} {f.message}" for f in result.findings]
+
+
+SPECS = sorted(path for path in (REPO / "tests" / "golden").glob("*/spec.*"))
+
+
+@pytest.mark.parametrize("spec", [None, *SPECS], ids=["default", *[s.parent.name for s in SPECS]])
+def test_freshly_generated_stack_lints_clean(tmp_path: Path, spec: Path | None) -> None:
+    from batchform.generate import generate_stack
+
+    out = tmp_path / "stack"
+    generate_stack(spec, out)
+    result = lint_paths([out], cache_dir=None, display_root=tmp_path)
+    assert result.findings == [], "\n".join(
+        f"{f.file}:{f.line}: {f.code} {f.address}: {f.message}" for f in result.findings
+    )
