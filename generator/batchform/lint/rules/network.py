@@ -242,20 +242,20 @@ def _isolated_subnets(
             if platform == "EC2":
                 public = _ec2_public_ip(ce, subnet)
             else:
-                assign = properties.value.get("networkConfiguration") or {}
-                public = (
-                    assign.get("assignPublicIp") == "ENABLED" if isinstance(assign, dict) else None
-                )
-                if isinstance(assign, dict) and assign.get("assignPublicIp") not in (
-                    None,
-                    "ENABLED",
-                    "DISABLED",
-                ):
-                    public = None
+                public = _fargate_public_ip(properties)
             if public is None or (reach.igw and public):
                 continue
             found.append((subnet, vpc))
     return found
+
+
+def _fargate_public_ip(properties: ContainerProperties) -> bool | None:
+    """Whether Fargate tasks get a public IP: assignPublicIp, which defaults to DISABLED."""
+    config = properties.value.get("networkConfiguration", {})
+    if not isinstance(config, dict):
+        return None
+    assign = config.get("assignPublicIp", "DISABLED")
+    return {"ENABLED": True, "DISABLED": False}.get(assign) if isinstance(assign, str) else None
 
 
 @rule(
