@@ -42,6 +42,7 @@ resource "aws_batch_job_definition" "this" {
 }
 
 resource "aws_cloudwatch_log_group" "job" {
+  #checkov:skip=CKV_AWS_338:retention is the job's log_retention_days from the spec; raise it to 365 or more where a year of logs is required
   name              = "/aws/batch/${var.name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.log_kms_key_id
