@@ -77,6 +77,9 @@ def test_find_skips_terraform_dirs(tmp_path: Path) -> None:
     assert find_tf_files([tmp_path]) == [(tmp_path / "main.tf").resolve()]
     with pytest.raises(UsageError):
         find_tf_files([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="no .tf files"):
+        find_tf_files([tmp_path / "empty"])
 
 
 def test_second_run_hits_the_cache(tmp_path: Path) -> None:

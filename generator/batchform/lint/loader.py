@@ -38,12 +38,18 @@ def find_tf_files(paths: list[Path]) -> list[Path]:
                 raise UsageError(f"{path}: not a .tf file; give a directory or a .tf file")
             found.add(path)
             continue
-        for candidate in path.rglob("*.tf"):
-            relative = candidate.relative_to(path).parts[:-1]
-            if any(part in _SKIPPED_DIRS or part.startswith(".") for part in relative):
-                continue
-            if candidate.is_file():
-                found.add(candidate)
+        here = {
+            candidate
+            for candidate in path.rglob("*.tf")
+            if candidate.is_file()
+            and not any(
+                part in _SKIPPED_DIRS or part.startswith(".")
+                for part in candidate.relative_to(path).parts[:-1]
+            )
+        }
+        if not here:
+            raise UsageError(f"{path}: no .tf files in this directory or below")
+        found |= here
     return sorted(found)
 
 
