@@ -96,13 +96,16 @@ def generate(
 def test(
     stack: Annotated[
         Path,
-        typer.Argument(help="Stack directory to run through the lifecycle.", file_okay=False),
+        typer.Argument(
+            help="Stack directory to run through the lifecycle.", file_okay=False, metavar="DIR"
+        ),
     ],
     *,
     provider: Annotated[
         str,
         typer.Option(
             "--provider",
+            metavar="MODE",
             help="auto: the real hashicorp/aws if terraform init can install it, else the offline "
             "one; offline; or registry (the real one only).",
         ),
@@ -112,10 +115,10 @@ def test(
         typer.Option("--keep", help="Skip destroy and keep the working copy with its state."),
     ] = False,
     output_format: Annotated[
-        str, typer.Option("--format", help="Report format: text or json.")
+        str, typer.Option("--format", metavar="FORMAT", help="Report format: text or json.")
     ] = "text",
 ) -> None:
-    """Run STACK through fmt check, init, validate, plan, apply, a second plan that must be
+    """Run DIR through fmt check, init, validate, plan, apply, a second plan that must be
     empty, output and destroy, on a private copy; exit non-zero at the first failing step."""
     from batchform.errors import LifecycleError, UsageError
     from batchform.harness import ProviderMode, run_lifecycle
