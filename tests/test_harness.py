@@ -498,6 +498,26 @@ def test_does_not_retry_other_errors(stack: Path, tmp_path: Path) -> None:
     assert "no such host" in caught.value.output
 
 
+def test_first_error_is_summary_and_first_paragraph() -> None:
+    from batchform.harness import _first_error
+
+    output = """Initializing provider plugins...
+╷
+│ Error: Failed to query available provider packages
+│
+│ Could not retrieve the list of available versions for provider hashicorp/aws:
+│ dial tcp: lookup registry.terraform.io: no such host
+│
+│ To see which modules are currently depending on hashicorp/aws, run terraform providers.
+╵
+"""
+    assert _first_error(output) == (
+        "Failed to query available provider packages: Could not retrieve the list of available "
+        "versions for provider hashicorp/aws: dial tcp: lookup registry.terraform.io: no such host"
+    )
+    assert _first_error("just one line\n") == "just one line"
+
+
 def test_find_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tofu = fake_terraform(tmp_path, "exit 0", name="tofu")
     monkeypatch.delenv("TERRAFORM", raising=False)
@@ -526,8 +546,14 @@ terraform {
   }
 }
 
+# No AWS call is needed for a partition, so dummy credentials let the real provider run too.
 provider "aws" {
-  region = "eu-west-1"
+  region                      = "eu-west-1"
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
 }
 
 data "aws_partition" "current" {}

@@ -826,17 +826,20 @@ def _registry_env() -> dict[str, str]:
 
 
 def _first_error(output: str) -> str:
-    """Terraform's first error as one line: its summary, then the first lines of its detail."""
+    """Terraform's first error as one line: its summary, then the first paragraph of its detail."""
     lines = [line.strip(" │╷╵") for line in output.splitlines()]
     for index, line in enumerate(lines):
-        if line.startswith("Error:"):
-            detail = " ".join(
-                part
-                for part in lines[index + 1 : index + 8]
-                if part and not part.startswith("Error:")
-            )
-            text = f"{line[len('Error:') :].strip()}: {detail}" if detail else line[6:].strip()
-            return text if len(text) <= 300 else text[:297] + "..."
+        if not line.startswith("Error:"):
+            continue
+        paragraph: list[str] = []
+        for part in lines[index + 1 :]:
+            if not part and paragraph:
+                break
+            if part:
+                paragraph.append(part)
+        summary = line[len("Error:") :].strip()
+        text = f"{summary}: {' '.join(paragraph)}" if paragraph else summary
+        return text if len(text) <= 400 else text[:397] + "..."
     return output.strip().splitlines()[-1] if output.strip() else "no output"
 
 
