@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from batchform.lint.resolver import BlockView, Instance, Stack
-from batchform.lint.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown, text_of
+from batchform.lint.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
 
 CE_TYPE = "aws_batch_compute_environment"
 QUEUE_TYPE = "aws_batch_job_queue"
@@ -161,11 +161,6 @@ def image_of(job: Instance) -> Any:
     """The job definition's image value (str, Partial, AttrRef or Unknown), or None."""
     properties = container_properties(job)
     return properties.value.get("image") if properties else None
-
-
-def image_text(value: Any) -> str | None:
-    """The known text of an image reference, else None."""
-    return text_of(value)
 
 
 def resources_block(ce: Instance) -> BlockView | None:

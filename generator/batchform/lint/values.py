@@ -74,11 +74,6 @@ class EncodedJson(Unknown):
 Value = None | bool | int | float | str | list[Any] | dict[str, Any] | ResourceRef | Unknown
 
 
-def is_unknown(value: Any) -> bool:
-    """True for Unknown and its origin-carrying kinds."""
-    return isinstance(value, Unknown)
-
-
 def is_known(value: Any) -> bool:
     """True when the value and everything inside it is known."""
     if isinstance(value, Unknown):
@@ -97,25 +92,6 @@ def text_of(value: Any) -> str | None:
     if isinstance(value, Partial):
         return value.known_text()
     return None
-
-
-def refs_in(value: Any) -> list[AttrRef | ResourceRef]:
-    """Every resource reference inside a value (lists, dicts and partial strings included)."""
-    found: list[AttrRef | ResourceRef] = []
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, (AttrRef, ResourceRef)):
-            found.append(current)
-        elif isinstance(current, list):
-            stack.extend(current)
-        elif isinstance(current, dict):
-            stack.extend(current.values())
-        elif isinstance(current, Partial):
-            stack.extend(part for part in current.parts if not isinstance(part, str))
-        elif isinstance(current, EncodedJson):
-            stack.append(current.value)
-    return found
 
 
 def is_set(value: Any) -> bool:
