@@ -219,6 +219,16 @@ resource "aws_batch_job_queue" "this" {
 """,
         ["Missing required argument", 'The argument "priority" is required'],
     ),
+    "batch_name_with_a_space": (
+        """
+resource "aws_batch_job_queue" "this" {
+  name     = "job queue"
+  state    = "ENABLED"
+  priority = 1
+}
+""",
+        ['"name" ("job queue") must be up to 128 letters', 'resource "aws_batch_job_queue" "this"'],
+    ),
     "block_given_twice": (
         """
 resource "aws_batch_compute_environment" "this" {

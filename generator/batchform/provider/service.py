@@ -220,17 +220,20 @@ class ProviderService(pb_grpc.ProviderServicer):
     def ValidateResourceConfig(
         self, request: pb.ValidateResourceConfig.Request, context: grpc.ServicerContext
     ) -> pb.ValidateResourceConfig.Response:
-        """Checks the provider's ConflictsWith rule for ``name``/``name_prefix``."""
+        """The provider's own checks beyond the schema: Batch name patterns, name/name_prefix."""
+        from batchform.provider.validation import check_resource
+
         _, ty = self._block("resource", request.type_name)
         config = self._decode(request.config, ty) or {}
-        diagnostics = []
-        if isinstance(config.get("name"), str) and isinstance(config.get("name_prefix"), str):
-            diagnostics.append(
-                error(
-                    "Conflicting configuration arguments",
-                    f'{request.type_name}: "name": conflicts with name_prefix; set one of them.',
-                )
+        diagnostics = [
+            pb.Diagnostic(
+                severity=pb.Diagnostic.ERROR,
+                summary=problem.summary,
+                detail=problem.detail,
+                attribute=attribute_path((problem.attribute,)),
             )
+            for problem in check_resource(request.type_name, config)
+        ]
         return pb.ValidateResourceConfig.Response(diagnostics=diagnostics)
 
     @_guarded(pb.ValidateDataResourceConfig.Response)
