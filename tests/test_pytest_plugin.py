@@ -51,7 +51,8 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytes
 
 
 def test_options_are_registered(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
+    # A fresh interpreter: the plugin arrives through its pytest11 entry point, as for users.
+    result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(
         ["*--batchform-provider=*", "*--batchform-keep*", "*--batchform-update-plans*"]
     )
