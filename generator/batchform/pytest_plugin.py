@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +74,6 @@ class AppliedStack:
     outputs: dict[str, Any]
     provider: str
     provider_note: str
-    extra_plans: list[Plan] = field(default_factory=list)
 
     @property
     def directory(self) -> Path:
@@ -83,9 +82,7 @@ class AppliedStack:
 
     def replan(self, vars: Mapping[str, Any] | None = None) -> Plan:
         """Plan again against the applied state, e.g. with other variable values."""
-        plan = self.terraform.plan(vars=vars)
-        self.extra_plans.append(plan)
-        return plan
+        return self.terraform.plan(vars=vars)
 
     def change(self, source: StackSource, vars: Mapping[str, Any] | None = None) -> Plan:
         """Replace the stack's configuration with `source` (directory, spec file or mapping) and
