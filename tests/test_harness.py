@@ -25,6 +25,7 @@ from batchform.harness import (
     Terraform,
     build_args,
     find_terraform,
+    init_provider,
     registry_provider_unavailable,
     run_lifecycle,
 )
@@ -584,6 +585,28 @@ def test_auto_falls_back_to_offline_provider(tmp_path: Path) -> None:
     assert "real provider not installable" in report.provider_note
     assert report.ok, report.render()
     assert report.outputs["partition"] == "aws"
+
+
+def test_auto_falls_back_when_the_registry_hangs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import batchform.harness
+
+    real = find_terraform()
+    # A registry that never answers: init without -plugin-dir hangs, everything else is real.
+    binary = fake_terraform(
+        tmp_path,
+        f'case "$*" in *-plugin-dir*) exec {real} "$@";; init*) sleep 30;; esac; exec {real} "$@"',
+    )
+    monkeypatch.setattr(batchform.harness, "PROBE_TIMEOUT", 0.5)
+    stack = write_tree(tmp_path / "aws", {"main.tf": AWS_STACK})
+    with Terraform(stack, binary=str(binary)) as tf:
+        started = time.monotonic()
+        used, note = init_provider(tf, "auto")
+        assert time.monotonic() - started < 10
+        assert used == "offline"
+        assert "real provider not installable: no result in 0.5 s" in note
+        assert tf.validate().valid
 
 
 def test_registry_mode_fails_at_init_when_provider_cannot_be_installed(tmp_path: Path) -> None:

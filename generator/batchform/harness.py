@@ -756,14 +756,18 @@ def run_lifecycle(
 
 def init_provider(tf: Terraform, provider: ProviderMode) -> tuple[str, str]:
     """Init with the real provider when asked or installable, else the offline one; say which."""
-    reason = "asked for with --provider offline"
+    reason = "offline asked for"
     if provider in ("auto", "registry"):
         try:
             tf.init(timeout=PROBE_TIMEOUT if provider == "auto" else None)
         except TerraformError as error:
-            if provider == "registry" or not PROVIDER_INSTALL_ERROR.search(error.output):
+            timed_out = error.returncode is None
+            if provider == "registry" or not (
+                timed_out or PROVIDER_INSTALL_ERROR.search(error.output)
+            ):
                 raise
-            reason = f"real provider not installable: {_first_error(error.output)}"
+            cause = f"no result in {PROBE_TIMEOUT:g} s" if timed_out else _first_error(error.output)
+            reason = f"real provider not installable: {cause}"
         else:
             version = _locked_version(tf.workdir / ".terraform.lock.hcl", AWS_PROVIDER)
             if version is None:
