@@ -230,11 +230,12 @@ DEFAULT_INVENTORY = Path(__file__).parent / "plan_inventories" / "default.yaml"
 
 
 @pytest.mark.lifecycle
+@pytest.mark.batchform_stack(None, provider="offline")
 def test_default_stack_matches_its_plan_inventory(
     terraform_stack: AppliedStack, plan_inventory: Callable[[Plan, Path], None]
 ) -> None:
     # The plugin is loaded in this very session through its entry point, as in a user's repo.
-    assert terraform_stack.provider in ("offline", "registry")
+    assert terraform_stack.provider == "offline"
     plan_inventory(terraform_stack.plan, DEFAULT_INVENTORY)
     assert terraform_stack.outputs["job_queues"] == {"default": "hello-batch-default"}
 
@@ -250,7 +251,7 @@ def test_spec_changes_replace_or_update_the_compute_environment(
     from batchform.spec import starter_spec_text
 
     spec = tomllib.loads(starter_spec_text())
-    stack = batchform_stack(spec)
+    stack = batchform_stack(spec, provider="offline")
     # The default stack has its own service role, so the environment is not updatable in place:
     # new instance types replace it, new before old, and the queue follows in place.
     spec["compute_environments"][0]["instance_types"] = ["c6i.2xlarge"]
