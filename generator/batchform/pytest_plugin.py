@@ -1,5 +1,14 @@
 """pytest plugin: lifecycle fixtures and golden plans for Terraform stacks, in users' own tests.
 
+    def test_stack(batchform_stack, plan_inventory):
+        stack = batchform_stack("stack")  # a directory, a spec file, a spec mapping, or None
+        assert stack.outputs["job_queues"] == {"default": "hello-batch-default"}
+        plan_inventory(stack.plan, "tests/plans/stack.yaml")
+
+The stack is copied, initialised, validated, planned, applied and planned again (that plan must
+be empty); it is destroyed when the test ends. Options: --batchform-provider auto|offline|registry,
+--batchform-keep, --batchform-update-plans.
+
 It loads in every pytest run of every user who installed batchform, so it imports only pytest
 and the standard library here; the harness and the generator are imported when a fixture runs.
 """
