@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -102,6 +102,11 @@ class Model(BaseModel):
         return value
 
 
+def _fail(field: str, message: str) -> NoReturn:
+    """Reject a model for one of its fields, so the error names that field and its line."""
+    raise _CrossReferenceError([(field, message)])
+
+
 def _apply(keys: Sequence[str]) -> str:
     return "applies" if len(keys) == 1 else "apply"
 
@@ -183,36 +188,41 @@ class Network(Model):
         existing_only = ("vpc_id", "subnet_ids", "security_group_ids", "assign_public_ip")
         if self.mode == "existing":
             if not self.vpc_id:
-                raise ValueError("mode 'existing' needs vpc_id, e.g. vpc_id = \"vpc-0abc1234\"")
+                _fail("vpc_id", "mode 'existing' needs vpc_id, e.g. vpc_id = \"vpc-0abc1234\"")
             if not self.subnet_ids:
-                raise ValueError(
-                    "mode 'existing' needs subnet_ids, the private subnets compute runs in"
+                _fail(
+                    "subnet_ids",
+                    "mode 'existing' needs subnet_ids, the private subnets compute runs in",
                 )
             ids = {"vpc_id": [self.vpc_id], "subnet_ids": self.subnet_ids,
                    "security_group_ids": self.security_group_ids or []}
             for key, values in ids.items():
                 example = AWS_ID[key].pattern[1:].split("-")[0] + "-0123456789abcdef0"
-                for value in values:
+                for index, value in enumerate(values):
                     if not AWS_ID[key].match(value):
-                        raise ValueError(
-                            f"{key}: {value!r} is not an id like {example!r} (8 or 17 hex digits)"
+                        _fail(
+                            key if key == "vpc_id" else f"{key}.{index}",
+                            f"{value!r} is not an id like {example!r} (8 or 17 hex digits)",
                         )
             vpc_only = [k for k in ("cidr", "nat_gateways", "flow_logs") if k in self.model_fields_set]
             if vpc_only:
-                raise ValueError(
+                _fail(
+                    vpc_only[0],
                     f"{', '.join(vpc_only)} {_apply(vpc_only)} only to a VPC batchform creates, "
-                    "not to mode 'existing'; remove them"
+                    "not to mode 'existing'; remove them",
                 )
         else:
             given = [key for key in existing_only if key in self.model_fields_set]
             if given:
-                raise ValueError(
+                _fail(
+                    given[0],
                     f"{', '.join(given)} {_apply(given)} only to mode 'existing' (mode is "
-                    f"{self.mode!r}); remove them or set mode = \"existing\""
+                    f"{self.mode!r}); remove them or set mode = \"existing\"",
                 )
             if self.mode != "nat" and "nat_gateways" in self.model_fields_set:
-                raise ValueError(
-                    f"nat_gateways only applies to mode 'nat' (mode is {self.mode!r}); remove it"
+                _fail(
+                    "nat_gateways",
+                    f"nat_gateways only applies to mode 'nat' (mode is {self.mode!r}); remove it",
                 )
         return self
 
@@ -271,24 +281,27 @@ class ComputeEnvironment(Model):
             ec2_only = ("instance_types", "min_vcpus", "allocation_strategy", "bid_percentage")
             given = [key for key in ec2_only if getattr(self, key) is not None]
             if given:
-                raise ValueError(
+                _fail(
+                    given[0],
                     f"{', '.join(given)} cannot be set on a {self.type} compute environment "
-                    "(Fargate picks the capacity); remove them or use type EC2/SPOT"
+                    "(Fargate picks the capacity); remove them or use type EC2/SPOT",
                 )
             return self
         if self.min_vcpus is not None and not 0 <= self.min_vcpus <= self.max_vcpus:
-            raise ValueError(
-                f"min_vcpus ({self.min_vcpus}) must be between 0 and max_vcpus ({self.max_vcpus})"
+            _fail(
+                "min_vcpus",
+                f"min_vcpus ({self.min_vcpus}) must be between 0 and max_vcpus ({self.max_vcpus})",
             )
         if self.bid_percentage is not None and self.type != "SPOT":
-            raise ValueError("bid_percentage only applies to type SPOT")
+            _fail("bid_percentage", "bid_percentage only applies to type SPOT")
         if self.type == "EC2" and self.allocation_strategy in (
             "SPOT_CAPACITY_OPTIMIZED",
             "SPOT_PRICE_CAPACITY_OPTIMIZED",
         ):
-            raise ValueError(
+            _fail(
+                "allocation_strategy",
                 f"allocation_strategy {self.allocation_strategy} is for SPOT; "
-                "EC2 takes BEST_FIT_PROGRESSIVE or BEST_FIT"
+                "EC2 takes BEST_FIT_PROGRESSIVE or BEST_FIT",
             )
         return self
 
@@ -461,9 +474,7 @@ class JobDefinition(Model):
         if self.platform == "FARGATE":
             _check_fargate_size(self.vcpus, self.memory)
         elif self.vcpus != int(self.vcpus) or self.vcpus < 1:
-            raise ValueError(
-                f"vcpus {self.vcpus:g}: EC2 jobs take a whole number of vCPUs, at least 1"
-            )
+            _fail("vcpus", f"vcpus {self.vcpus:g}: EC2 jobs take a whole number of vCPUs, at least 1")
         return self
 
     @property
@@ -489,9 +500,7 @@ def _check_env_name(key: str) -> None:
 
 def _check_fargate_size(vcpus: float, memory: int) -> None:
     if vcpus not in FARGATE_MEMORY:
-        raise ValueError(
-            f"vcpus {vcpus:g} is not a Fargate size; use one of 0.25, 0.5, 1, 2, 4, 8, 16"
-        )
+        _fail("vcpus", f"vcpus {vcpus:g} is not a Fargate size; use one of 0.25, 0.5, 1, 2, 4, 8, 16")
     low, high, step = FARGATE_MEMORY[vcpus]
     valid = memory in FARGATE_025_MEMORY if step is None else (
         low <= memory <= high and (memory - low) % step == 0
@@ -500,7 +509,7 @@ def _check_fargate_size(vcpus: float, memory: int) -> None:
         choices = (
             "512, 1024 or 2048" if step is None else f"{low} to {high} in steps of {step}"
         )
-        raise ValueError(f"memory {memory} MiB does not fit {vcpus:g} Fargate vCPU; use {choices}")
+        _fail("memory", f"memory {memory} MiB does not fit {vcpus:g} Fargate vCPU; use {choices}")
 
 
 class Spec(Model):
@@ -589,8 +598,8 @@ class Spec(Model):
         for index, queue in enumerate(self.job_queues):
             families = set()
             for position, ce_name in enumerate(queue.compute_environments):
-                ce = by_name.get(ce_name)
-                if ce is None:
+                member = by_name.get(ce_name)
+                if member is None:
                     known = ", ".join(sorted(by_name))
                     close = difflib.get_close_matches(ce_name, list(by_name), n=1)
                     hint = f"did you mean {close[0]!r}? " if close else ""
@@ -599,7 +608,7 @@ class Spec(Model):
                          f"no compute environment named {ce_name!r}; {hint}known: {known}")
                     )
                 else:
-                    families.add(ce.family)
+                    families.add(member.family)
             if len(families) > 1:
                 problems.append(
                     (f"job_queues.{index}.compute_environments",
@@ -674,7 +683,7 @@ class Spec(Model):
 
 
 class _CrossReferenceError(ValueError):
-    """Problems found across the spec, each with its own field path."""
+    """Problems found across fields, each with its path below the model that found them."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
@@ -797,8 +806,10 @@ def _problems(error: ValidationError, locate: _Locator) -> Iterable[SpecProblem]
     for item in error.errors(include_url=False):
         cause = item.get("ctx", {}).get("error")
         if isinstance(cause, _CrossReferenceError):
+            base, _ = _field_path(item["loc"])
             for field, message in cause.problems:
-                yield SpecProblem(field, message, locate(field.split(".")))
+                parts = [*base, *field.split(".")]
+                yield SpecProblem(".".join(parts), message, locate(parts))
             continue
         path, in_union = _field_path(item["loc"])
         field = ".".join(path)
