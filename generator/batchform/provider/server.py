@@ -140,7 +140,7 @@ def serve() -> int:
     client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
     cert_der: bytes | None = None
     front: TlsFront | None = None
-    private_dir = Path(tempfile.mkdtemp(prefix="batchform-provider-"))
+    private_dir = _private_dir()
     if client_cert:
         # Mutual TLS, as go-plugin's AutoMTLS asks: see tls.py for why a front terminates it.
         cert_pem, key_pem, cert_der = server_certificate()
@@ -166,3 +166,17 @@ def serve() -> int:
     server.stop(grace=0.05).wait()
     shutil.rmtree(private_dir, ignore_errors=True)
     return 0
+
+
+# Unix socket paths hold at most 107 bytes on Linux (104 on macOS).
+_SOCKET_PATH_LIMIT = 100
+
+
+def _private_dir() -> Path:
+    """A private directory for the gRPC socket, short enough for a socket path."""
+    directory = Path(tempfile.mkdtemp(prefix="batchform-provider-"))
+    if len(str(directory / "grpc.sock")) <= _SOCKET_PATH_LIMIT:
+        return directory
+    # A deep TMPDIR (pytest-xdist, some CI runners) would overflow the socket path.
+    directory.rmdir()
+    return Path(tempfile.mkdtemp(prefix="bf-", dir="/tmp"))
