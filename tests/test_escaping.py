@@ -6,6 +6,7 @@ import copy
 import json
 import re
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -360,6 +361,37 @@ def test_whole_stack_passes_the_generators_own_parse_back_check(
     for path, text in files.items():
         if path.endswith(".tf"):
             assert hcl2.loads(text) is not None, path
+
+
+# Every hostile fragment at once, in every free-text field, through a YAML file and the CLI.
+HOSTILE = "".join(FRAGMENTS)
+
+
+def test_hostile_yaml_spec_through_the_cli_gives_a_fmt_clean_stack(
+    tmp_path: Path, terraform_bin: str, tf_env: dict[str, str]
+) -> None:
+    import yaml
+
+    data = copy.deepcopy(BASE)
+    job = _job(data)
+    job["command"] = [HOSTILE, "sh", "-c", 'echo "${HOME}" 100%{x} $${y}']
+    job["environment"] = {"GREETING": HOSTILE}
+    job["secrets"] = {"API_TOKEN": f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/"
+                      + "".join(ch for ch in HOSTILE if _arn_char(ch))}
+    job["image"] = "".join(ch for ch in HOSTILE if _no_space(ch))
+    data["tags"] = {"team lead": "ｶﾞ\u3000/@:+=", "ｶﾞ": "กำ\u2028"}
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    out = tmp_path / "stack"
+    result = subprocess.run(
+        [sys.executable, "-m", "batchform", "generate", str(spec), "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert fmt_check(terraform_bin, tf_env, out) == []
+    main = hcl2.loads((out / "main.tf").read_text("utf-8"))
+    for field in FIELDS:
+        assert FIELDS[field][2](main) == _get(data, field), field
 
 
 # --------------------------------------------------------------------------------------------
