@@ -16,6 +16,7 @@ from batchform.errors import DriftError, EditedFilesError, UsageError
 from batchform.readme import render_readmes
 from batchform.render import plan_stack, render_terraform
 from batchform.roundtrip import check_stack as check_round_trip
+from batchform.roundtrip import loads_cache
 from batchform.spec import Spec, load_spec
 
 MANIFEST = ".batchform-manifest.json"
@@ -25,7 +26,7 @@ def render_stack(spec: Spec) -> dict[str, str]:
     """Every file of the stack for spec, keyed by relative path, checked by parsing it back."""
     stack = plan_stack(spec)
     files = render_terraform(stack)
-    parsed = check_round_trip(spec, files)
+    parsed = check_round_trip(spec, files, loads_cache())
     files.update(render_readmes(stack, parsed))
     return dict(sorted(files.items()))
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import hcl2
-
 from batchform import hcl
+from batchform.cache import JsonStore, default_cache_dir, digest
 from batchform.errors import RoundTripError
 from batchform.spec import Spec
 
@@ -19,19 +20,59 @@ _REFERENCE = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
 # python-hcl2 parses about 100 KB a second; above this much text, parse on every core.
 PARALLEL_BYTES = 96_000
 CHUNK_BYTES = 24_000
+# Bump when the stored form of a parse result changes.
+LOADS_FORMAT = "1"
 
 
 def parse(path: str, text: str) -> Parsed:
     """Parse one file; a failure is a batchform bug reported with file and line."""
+    import hcl2  # loading the grammar costs time that a cached run does not need to spend
+
     try:
-        return hcl2.loads(text)  # type: ignore[no-any-return]
+        return hcl2.loads(text)
     except Exception as error:  # lark raises several unrelated classes
         line = getattr(error, "line", None)
         raise RoundTripError(path, f"python-hcl2 cannot parse the generated text: {error}", line)
 
 
-def parse_files(files: Mapping[str, str]) -> dict[str, Parsed]:
-    """Parse every file, splitting large stacks into whole top-level blocks parsed in parallel."""
+def loads_cache() -> JsonStore | None:
+    """The cache of python-hcl2 `loads` results by file content, in the default cache directory
+    (None when caching is off); one folder per python-hcl2 build, so an upgrade starts afresh."""
+    base = default_cache_dir()
+    return JsonStore(base / f"loads-{LOADS_FORMAT}-{_hcl2_build()}") if base else None
+
+
+def _hcl2_build() -> str:
+    # Found without importing hcl2: a cached run never loads its grammar.
+    found = importlib.util.find_spec("hcl2")
+    origin = Path(found.origin) if found and found.origin else Path(__file__)
+    try:
+        marker = origin.with_name("version.py").read_text(encoding="utf-8")
+    except OSError:
+        marker = str(origin.stat().st_mtime_ns)
+    return digest(marker)[:16]
+
+
+def parse_files(files: Mapping[str, str], cache: JsonStore | None = None) -> dict[str, Parsed]:
+    """Parse every file, taking results for already seen contents from `cache` and splitting
+    large stacks into whole top-level blocks parsed in parallel."""
+    if cache is None:
+        return _parse_all(files)
+    keys = {path: digest(text) for path, text in files.items()}
+    parsed: dict[str, Parsed] = {}
+    for path, key in keys.items():
+        hit = cache.get(key, dict)
+        if hit is not None:
+            parsed[path] = hit
+    missing = {path: text for path, text in files.items() if path not in parsed}
+    if missing:
+        for path, result in _parse_all(missing).items():
+            cache.put(keys[path], result)
+            parsed[path] = result
+    return {path: parsed[path] for path in files}
+
+
+def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
     workers = os.cpu_count() or 1
     total = sum(len(text) for text in files.values())
     if total < PARALLEL_BYTES or workers < 2:
@@ -41,6 +82,8 @@ def parse_files(files: Mapping[str, str]) -> dict[str, Parsed]:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return {path: parse(path, text) for path, text in files.items()}
+    import hcl2  # noqa: F401  # before the fork, so the workers inherit the loaded grammar
+
     pieces = [(path, chunk) for path, text in files.items() for chunk in _chunks(text)]
     # fork: the workers inherit the loaded parser instead of importing it again.
     context = multiprocessing.get_context("fork")
@@ -60,8 +103,10 @@ def parse_files(files: Mapping[str, str]) -> dict[str, Parsed]:
 
 
 def _parse_piece(piece: tuple[str, str]) -> Parsed | None:
+    import hcl2
+
     try:
-        return hcl2.loads(piece[1])  # type: ignore[no-any-return]
+        return hcl2.loads(piece[1])
     except Exception:  # reported by the caller with the whole file's line numbers
         return None
 
@@ -132,9 +177,14 @@ def line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def check_stack(spec: Spec, files: Mapping[str, str]) -> dict[str, Parsed]:
-    """Parse every .tf file and check it against the spec; raise RoundTripError on a mismatch."""
-    parsed = parse_files({path: text for path, text in files.items() if path.endswith(".tf")})
+def check_stack(
+    spec: Spec, files: Mapping[str, str], cache: JsonStore | None = None
+) -> dict[str, Parsed]:
+    """Parse every .tf file (through `cache` when given) and check it against the spec; raise
+    RoundTripError on a mismatch."""
+    parsed = parse_files(
+        {path: text for path, text in files.items() if path.endswith(".tf")}, cache
+    )
     checker = _Checker(spec, files, parsed)
     checker.check_interfaces()
     checker.check_root()

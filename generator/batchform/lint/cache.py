@@ -10,12 +10,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from batchform.cache import default_cache_dir
 from batchform.lint import syntax
+
+__all__ = ["FORMAT", "ParseCache", "default_cache_dir", "encode", "loads"]
 
 # Bump when the syntax tree classes or the parser's output change.
 FORMAT = "2"
-CACHE_ENV = "BATCHFORM_CACHE_DIR"
-NO_CACHE_ENV = "BATCHFORM_NO_CACHE"
 
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
@@ -36,18 +37,6 @@ _CLASSES: dict[str, type] = {
     )
 }
 _LIST_FIELDS = {"blocks", "ignores"}
-
-
-def default_cache_dir() -> Path | None:
-    """`$BATCHFORM_CACHE_DIR`, else `$XDG_CACHE_HOME/batchform`, else `~/.cache/batchform`;
-    None when `BATCHFORM_NO_CACHE` is set or `BATCHFORM_CACHE_DIR` is empty."""
-    if os.environ.get(NO_CACHE_ENV):
-        return None
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "batchform"
 
 
 class ParseCache:
