@@ -1,14 +1,20 @@
 """Benchmarks: batchform side by side with what users would run instead, in one run.
 
-Run from the repository root after the README's install: `python bench/run.py`.
+Run from the repository root after the README's install: `python bench/run.py`
+(`--only lint test`, `--repeat N`, `--checkov PATH`; `-h` for all options).
+Sections: startup, generate (1 to 1,000 job definitions, cold and warm cache), lint (against
+checkov and a bare python-hcl2 parse, golden stacks and 200 stacks, cold and warm cache), test
+(offline lifecycle step by step; the golden lifecycle suite on one and two pytest workers).
 Every row is the median of several runs (min and max beside it); rows that compare two
 commands run them interleaved in the same loop so the machine's state affects both alike.
-Nothing here gates CI: the figures are for reading, not for asserting.
+Inputs are built in a temporary directory; nothing is installed and nothing touches the
+repository or the user's cache. Nothing here gates CI: the figures are for reading.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -23,14 +29,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BATCHFORM = [sys.executable, "-m", "batchform"]
+# Set by main() to a directory under the run's temporary directory.
+PYCACHE = Path(tempfile.gettempdir()) / "batchform-bench-pycache"
 
 
 @dataclass
 class Sample:
-    """Wall seconds and peak resident memory (MiB) of one run."""
+    """Wall seconds, CPU seconds (user + system, children included) and peak RSS of one run."""
 
     seconds: float
     peak_mib: float
+    cpu: float = 0.0
 
 
 @dataclass
@@ -42,15 +51,22 @@ class Row:
     samples: list[Sample] = field(default_factory=list)
     baseline: Row | None = None
     note: str = ""
+    # How the ratio column names the baseline; empty for the generate rows' "first row".
+    versus: str = ""
 
     def median(self) -> float:
         return statistics.median(sample.seconds for sample in self.samples)
 
     def cells(self) -> list[str]:
+        if not self.samples:
+            return [self.section, self.name, "", "", "", "", "", "", self.note]
         seconds = [sample.seconds for sample in self.samples]
+        cpu = statistics.median(sample.cpu for sample in self.samples)
         ratio = ""
         if self.baseline is not None and self.baseline.samples:
-            ratio = f"{self.median() / self.baseline.median():.2f}x"
+            times = self.median() / self.baseline.median()
+            ratio = f"{times:.2f}x" + (f" {self.versus}" if self.versus else "")
+            ratio += f" ({1 / times:.1f}x faster)" if times < 1 else ""
         peak = max(sample.peak_mib for sample in self.samples)
         return [
             self.section,
@@ -58,33 +74,63 @@ class Row:
             f"{self.median() * 1000:.0f}",
             f"{min(seconds) * 1000:.0f}",
             f"{max(seconds) * 1000:.0f}",
+            f"{cpu * 1000:.0f}" if cpu else "",
             f"{peak:.0f}" if peak else "",
             ratio,
             self.note,
         ]
 
 
+def bench_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every measured command: bytecode cached as a default Python does.
+
+    `PYTHONDONTWRITEBYTECODE` would make every run compile batchform from source; the bytecode
+    and batchform's own cache go under the benchmark's temporary directory, so neither the
+    repository nor the user's cache is touched."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    # Never the user's own batchform cache: rows that use one say which (see `cached`).
+    env["BATCHFORM_CACHE_DIR"] = str(PYCACHE.parent / "batchform-cache")
+    env.update(extra or {})
+    return env
+
+
 def measure(command: Sequence[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-            check: bool = True) -> Sample:
-    """Run a command once; wall time and the child's own peak RSS (from wait4)."""
+            check: bool = True, ok_codes: Sequence[int] = (0,),
+            stdout: list[str] | None = None) -> Sample:
+    """Run a command once; wall time, CPU time and peak RSS of the child (from wait4).
+
+    CPU and peak RSS include the child's waited-for descendants (the peak is the largest single
+    process, not a sum). When `stdout` is a list, the command's standard output is appended."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        list(command), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    process.returncode = code
-    if check and code != 0:
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{stderr}")
-    if process.stderr:
-        process.stderr.close()
-    return Sample(seconds=seconds, peak_mib=usage.ru_maxrss / 1024)
+    # Files, not pipes: a command that writes a lot (checkov logs) must never block on a pipe.
+    with tempfile.TemporaryFile() as captured, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            list(command), cwd=cwd, env=env if env is not None else bench_env(),
+            stdout=captured if stdout is not None else subprocess.DEVNULL, stderr=errors,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        process.returncode = code
+        if check and code not in ok_codes:
+            errors.seek(0)
+            tail = errors.read()[-4000:].decode(errors="replace")
+            raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{tail}")
+        if stdout is not None:
+            captured.seek(0)
+            stdout.append(captured.read().decode(errors="replace"))
+    return Sample(seconds=seconds, peak_mib=usage.ru_maxrss / 1024,
+                  cpu=usage.ru_utime + usage.ru_stime)
 
 
-def interleave(rows: Sequence[Row], runs: Sequence[Callable[[], Sample]], repeat: int) -> None:
-    """Run each row's command in turn, repeat times, so rows share the machine's state."""
+def interleave(rows: Sequence[Row], runs: Sequence[Callable[[], Sample]], repeat: int,
+               *, warmup: bool = True) -> None:
+    """Run each row's command in turn, repeat times, so rows share the machine's state; one
+    untimed round first fills the bytecode and file-system caches."""
+    if warmup:
+        for run in runs:
+            run()
     for _ in range(repeat):
         for row, run in zip(rows, runs):
             row.samples.append(run())
@@ -122,50 +168,243 @@ def scaled_spec(jobs: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def startup(repeat: int) -> list[Row]:
+@dataclass
+class Options:
+    """What every section needs: run counts, the scratch directory, the tools to compare with."""
+
+    repeat: int
+    slow_repeat: int
+    work: Path
+    checkov: str | None
+
+
+def startup(options: Options) -> list[Row]:
     """`batchform --help` and `--version` against a bare interpreter."""
     bare = Row("startup", "python -c pass")
-    rows = [bare, Row("startup", "batchform --help", baseline=bare),
-            Row("startup", "batchform --version", baseline=bare)]
+    rows = [Row("startup", "batchform --help", baseline=bare, versus="vs python"),
+            Row("startup", "batchform --version", baseline=bare, versus="vs python")]
+    rows.insert(0, bare)
     commands = [[sys.executable, "-c", "pass"], [*BATCHFORM, "--help"], [*BATCHFORM, "--version"]]
-    interleave(rows, [lambda c=c: measure(c) for c in commands], repeat)
+    interleave(rows, [lambda c=c: measure(c) for c in commands], options.repeat)
     return rows
 
 
-def generate(repeat: int, work: Path) -> list[Row]:
-    """`batchform generate` of the default spec and of specs with 1 to 1,000 job definitions."""
-    rows = [Row("generate", "default spec (startup included)")]
+def cached(directory: Path, *, cold: bool) -> dict[str, str]:
+    """The environment of a run whose batchform cache is `directory`, emptied first if cold."""
+    if cold:
+        shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    return bench_env({"BATCHFORM_CACHE_DIR": str(directory)})
+
+
+def generate(options: Options) -> list[Row]:
+    """`batchform generate` of the default spec and of specs with 1 to 1,000 job definitions,
+    with an empty cache (every file parsed back and every template compiled) and a warm one."""
+    work = options.work
+    rows: list[Row] = []
     runs: list[Callable[[], Sample]] = []
-    out = work / "generate-default"
-    runs.append(lambda: (shutil.rmtree(out, ignore_errors=True), measure(
-        [*BATCHFORM, "generate", "--out", str(out)]))[1])
+
+    def add(row: Row, spec: Path | None, cold: bool) -> None:
+        target = work / f"out-{len(rows)}"
+        cache = work / f"cache-{len(rows)}"
+        command = [*BATCHFORM, "generate", *([str(spec)] if spec else []), "--out", str(target)]
+
+        def run() -> Sample:
+            shutil.rmtree(target, ignore_errors=True)
+            return measure(command, env=cached(cache, cold=cold))
+
+        rows.append(row)
+        runs.append(run)
+
+    cold_default = Row("generate", "default spec, cold cache", note="startup included")
+    add(cold_default, None, cold=True)
+    add(Row("generate", "default spec, warm cache", baseline=cold_default, versus="vs cold"),
+        None, cold=False)
     smallest: Row | None = None
     for jobs in (1, 10, 100, 1000):
         spec = work / f"spec-{jobs}.toml"
         spec.write_text(scaled_spec(jobs))
-        target = work / f"generate-{jobs}"
-        row = Row("generate", f"{jobs} job definitions", baseline=smallest)
+        row = Row("generate", f"{jobs} job definitions, cold cache", baseline=smallest,
+                  versus="vs 1 job")
         smallest = smallest or row
-        rows.append(row)
-        runs.append(lambda spec=spec, target=target: (
-            shutil.rmtree(target, ignore_errors=True),
-            measure([*BATCHFORM, "generate", str(spec), "--out", str(target)]))[1])
-    interleave(rows, runs, repeat)
+        add(row, spec, cold=True)
+        if jobs == 1000:
+            add(Row("generate", f"{jobs} job definitions, warm cache", baseline=row,
+                    versus="vs cold"), spec, cold=False)
+    interleave(rows, runs, options.repeat)
     return rows
 
 
-SECTIONS: dict[str, Callable[[int, Path], list[Row]]] = {
-    "startup": lambda repeat, work: startup(repeat),
+def golden_tree(target: Path) -> Path:
+    """The golden stacks (`tests/golden/*/expected`) copied side by side under one directory."""
+    for expected in sorted((REPO / "tests" / "golden").glob("*/expected")):
+        shutil.copytree(expected, target / expected.parent.name)
+    return target
+
+
+def stack_tree(target: Path, count: int) -> Path:
+    """`count` stacks copied round-robin from the golden ones, each .tf file given a first
+    comment line naming its copy, so no two files share content (the parse cache is keyed by
+    content: identical copies would hit it even on a cold run)."""
+    goldens = sorted((REPO / "tests" / "golden").glob("*/expected"))
+    for index in range(count):
+        source = goldens[index % len(goldens)]
+        for path in sorted(source.rglob("*")):
+            if not path.is_file():
+                continue
+            copy = target / f"stack{index:03d}" / path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            if path.suffix == ".tf":
+                data = f"# copy {index} of {source.parent.name}\n".encode() + data
+            copy.write_bytes(data)
+    return target
+
+
+def find_checkov(option: str | None) -> str | None:
+    """The checkov executable: `--checkov`, else the one beside this interpreter, else PATH."""
+    if option:
+        return shutil.which(option) or (option if Path(option).is_file() else None)
+    beside = Path(sys.executable).parent / "checkov"
+    return str(beside) if beside.is_file() else shutil.which("checkov")
+
+
+def checkov_env() -> dict[str, str]:
+    """checkov with its update check and platform calls off; any other request it makes goes to
+    a closed port on loopback instead of the network."""
+    closed = "http://127.0.0.1:9"
+    return bench_env({
+        "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE",
+        "HTTPS_PROXY": closed, "HTTP_PROXY": closed, "https_proxy": closed,
+        "http_proxy": closed, "NO_PROXY": "", "no_proxy": "",
+    })
+
+
+def lint_rows(options: Options, label: str, tree: Path, repeat: int, warmup: bool) -> list[Row]:
+    """checkov, a bare python-hcl2 parse, and batchform lint cold and warm, on one tree; the
+    warm cache is filled by one untimed run first."""
+    files = sum(1 for _ in tree.rglob("*.tf"))
+    section = f"lint {label}"
+    checkov = Row(section, "checkov -d --framework terraform --skip-download",
+                  note=f"{files} .tf files")
+    parse = Row(section, "python-hcl2 loads of every .tf", baseline=checkov, versus="vs checkov",
+                note="one process")
+    cold = Row(section, "batchform lint, cold cache", baseline=checkov, versus="vs checkov",
+               note="empty BATCHFORM_CACHE_DIR")
+    warm = Row(section, "batchform lint, warm cache", baseline=cold, versus="vs cold")
+    cold_cache = options.work / f"lint-cache-cold-{label}"
+    warm_cache = options.work / f"lint-cache-warm-{label}"
+
+    def lint_cold() -> Sample:
+        return measure([*BATCHFORM, "lint", str(tree)], env=cached(cold_cache, cold=True))
+
+    def lint_warm() -> Sample:
+        return measure([*BATCHFORM, "lint", str(tree)], env=cached(warm_cache, cold=False))
+
+    lint_warm()
+    parse_command = [sys.executable, str(Path(__file__).with_name("hcl2_parse.py")), str(tree)]
+    rows = [parse, cold, warm]
+    runs: list[Callable[[], Sample]] = [lambda: measure(parse_command), lint_cold, lint_warm]
+    if options.checkov:
+        # checkov exits 1 when a check fails; anything else is a broken run.
+        checkov_command = [options.checkov, "-d", str(tree), "--framework", "terraform",
+                           "--skip-download"]
+        rows.insert(0, checkov)
+        runs.insert(0, lambda: measure(checkov_command, env=checkov_env(), ok_codes=(0, 1)))
+    else:
+        checkov.note = "checkov not found: pip install checkov, or pass --checkov PATH"
+    interleave(rows, runs, repeat, warmup=warmup)
+    return rows if options.checkov else [checkov, *rows]
+
+
+def lint(options: Options) -> list[Row]:
+    """`batchform lint` against checkov and a bare parse: the golden stacks and 200 stacks."""
+    goldens = golden_tree(options.work / "lint-golden")
+    many = stack_tree(options.work / "lint-200", 200)
+    # The golden rows' untimed round has warmed the bytecode and page caches for the big tree.
+    return [*lint_rows(options, "golden", goldens, options.repeat, warmup=True),
+            *lint_rows(options, "200 stacks", many, options.slow_repeat, warmup=False)]
+
+
+def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int) -> list[Row]:
+    """`batchform test --provider offline`: the whole command and each step the report names."""
+    whole = Row("test", f"{label}: whole lifecycle", note="batchform test --provider offline")
+    steps: dict[str, Row] = {}
+    for _ in range(repeat):
+        out: list[str] = []
+        whole.samples.append(measure(
+            [*BATCHFORM, "test", str(stack), "--provider", "offline", "--format", "json"],
+            stdout=out))
+        for step in json.loads(out[0])["steps"]:
+            row = steps.setdefault(step["name"], Row("test", f"{label}: {step['name']}"))
+            row.samples.append(Sample(seconds=step["seconds"], peak_mib=0.0))
+    return [whole, *steps.values()]
+
+
+SUITE_TEST = "tests/test_harness.py::test_golden_stack_offline_lifecycle"
+
+
+def test(options: Options) -> list[Row]:
+    """Offline lifecycles of the default and a 100-job stack, step by step; the golden
+    lifecycle suite on one worker and on two."""
+    default = options.work / "test-default"
+    measure([*BATCHFORM, "generate", "--out", str(default)])
+    spec = options.work / "spec-test-100.toml"
+    spec.write_text(scaled_spec(100))
+    hundred = options.work / "test-100"
+    measure([*BATCHFORM, "generate", str(spec), "--out", str(hundred)])
+    rows = [*lifecycle_rows(options, "default stack", default, options.repeat),
+            *lifecycle_rows(options, "100 jobs", hundred, options.slow_repeat)]
+    goldens = len(list((REPO / "tests" / "golden").glob("*/expected")))
+    serial = Row("test", f"pytest -n 0, {goldens} golden lifecycles", note=SUITE_TEST)
+    parallel = Row("test", f"pytest -n 2, {goldens} golden lifecycles", baseline=serial,
+                   versus="vs -n 0")
+    commands = [[sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", workers,
+                 SUITE_TEST] for workers in ("0", "2")]
+    interleave([serial, parallel], [lambda c=c: measure(c, cwd=REPO) for c in commands],
+               options.slow_repeat, warmup=False)
+    return rows + [serial, parallel]
+
+
+SECTIONS: dict[str, Callable[[Options], list[Row]]] = {
+    "startup": startup,
     "generate": generate,
+    "lint": lint,
+    "test": test,
 }
 
 
-def print_table(rows: Sequence[Row], repeat: int) -> None:
-    header = ["section", "what", "median ms", "min ms", "max ms", "peak MiB", "vs first", "note"]
+def machine() -> str:
+    """Cores, CPU model, Python and terraform versions, and the date, for the table's title."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    terraform = "terraform not found"
+    if shutil.which("terraform"):
+        version = subprocess.run(["terraform", "version", "-json"], capture_output=True,
+                                 text=True, check=False)
+        try:
+            terraform = "terraform " + json.loads(version.stdout)["terraform_version"]
+        except (ValueError, KeyError):
+            terraform = "terraform (version unreadable)"
+    return (f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, {terraform}, "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+
+
+def print_table(rows: Sequence[Row], options: Options) -> None:
+    header = ["section", "what", "median ms", "min ms", "max ms", "cpu ms", "peak MiB", "ratio",
+              "note"]
     table = [header, *(row.cells() for row in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    print(f"# batchform benchmarks: {repeat} runs each, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"# batchform benchmarks: {machine()}")
+    print(f"# {options.repeat} runs per row ({options.slow_repeat} for the 200-stack lint, the "
+          "100-job lifecycle and the pytest suites); cpu = user + system of the command and "
+          "its children")
     for line in table:
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths)) + " |")
         if line is header:
@@ -175,13 +414,25 @@ def print_table(rows: Sequence[Row], repeat: int) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per row (default 5)")
+    parser.add_argument("--slow-repeat", type=int, default=1,
+                        help="runs of the rows taking minutes: lint on 200 stacks, the 100-job "
+                        "lifecycle, the pytest suites (default 1)")
     parser.add_argument("--only", nargs="*", choices=sorted(SECTIONS), help="sections to run")
+    parser.add_argument("--checkov", metavar="PATH",
+                        help="checkov executable (default: beside this Python, else on PATH)")
     args = parser.parse_args(argv)
+    global PYCACHE
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="batchform-bench-") as tmp:
+        PYCACHE = Path(tmp) / "pycache"
+        options = Options(repeat=args.repeat, slow_repeat=args.slow_repeat, work=Path(tmp),
+                          checkov=find_checkov(args.checkov))
         for name in args.only or SECTIONS:
-            rows.extend(SECTIONS[name](args.repeat, Path(tmp)))
-    print_table(rows, args.repeat)
+            section = Path(tmp) / name
+            section.mkdir()
+            options.work = section
+            rows.extend(SECTIONS[name](options))
+    print_table(rows, options)
 
 
 if __name__ == "__main__":
