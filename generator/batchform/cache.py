@@ -59,7 +59,8 @@ class JsonStore:
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(data, stream, separators=(",", ":"))
+                    # dumps, not dump: only the one-shot encoder runs in C (several times faster).
+                    stream.write(json.dumps(data, separators=(",", ":")))
                 os.rename(temporary, self.directory / f"{key}.json")
             except BaseException:
                 os.unlink(temporary)

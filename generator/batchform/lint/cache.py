@@ -74,7 +74,8 @@ class ParseCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(encode(source), stream, separators=(",", ":"))
+                # dumps, not dump: only the one-shot encoder runs in C (several times faster).
+                stream.write(json.dumps(encode(source), separators=(",", ":")))
             os.replace(temporary, self.directory / f"{_digest(text)}.json")
         except OSError:
             return
