@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from batchform import fargate
 from batchform.errors import SpecError, SpecProblem, UsageError
 
 STARTER_SPEC = "starter.toml"
@@ -47,17 +48,6 @@ LOG_RETENTION_DAYS = frozenset(
     {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
      2922, 3288, 3653}
 )
-# Fargate vCPU -> (min MiB, max MiB, step MiB) (AWS Batch user guide, "Fargate" resources).
-FARGATE_MEMORY = {
-    0.25: (512, 2048, None),
-    0.5: (1024, 4096, 1024),
-    1.0: (2048, 8192, 1024),
-    2.0: (4096, 16384, 1024),
-    4.0: (8192, 30720, 1024),
-    8.0: (16384, 61440, 4096),
-    16.0: (32768, 122880, 8192),
-}
-FARGATE_025_MEMORY = (512, 1024, 2048)
 # Ranges a VPC cannot use (Amazon VPC user guide, "VPC CIDR blocks"; RFC 6890).
 RESERVED_RANGES = (
     ("0.0.0.0/8", "'this network'"),
@@ -499,17 +489,14 @@ def _check_env_name(key: str) -> None:
 
 
 def _check_fargate_size(vcpus: float, memory: int) -> None:
-    if vcpus not in FARGATE_MEMORY:
-        _fail("vcpus", f"vcpus {vcpus:g} is not a Fargate size; use one of 0.25, 0.5, 1, 2, 4, 8, 16")
-    low, high, step = FARGATE_MEMORY[vcpus]
-    valid = memory in FARGATE_025_MEMORY if step is None else (
-        low <= memory <= high and (memory - low) % step == 0
-    )
-    if not valid:
-        choices = (
-            "512, 1024 or 2048" if step is None else f"{low} to {high} in steps of {step}"
+    if vcpus not in fargate.MEMORY_BY_VCPUS:
+        _fail("vcpus", f"vcpus {vcpus:g} is not a Fargate size; use one of {fargate.vcpu_choices()}")
+    if not fargate.fits(vcpus, memory):
+        _fail(
+            "memory",
+            f"memory {memory} MiB does not fit {vcpus:g} Fargate vCPU; use "
+            f"{fargate.memory_choices(vcpus)}",
         )
-        _fail("memory", f"memory {memory} MiB does not fit {vcpus:g} Fargate vCPU; use {choices}")
 
 
 class Spec(Model):

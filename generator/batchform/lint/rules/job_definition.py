@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from batchform import fargate
 from batchform.lint import instance_types
 from batchform.lint.batch import (
     JOB_TYPE,
@@ -18,17 +19,6 @@ from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Literal, Template, Traversal
 
-# Fargate task sizes: vCPU -> (lowest MiB, highest MiB, step MiB). AWS Batch user guide.
-FARGATE_SIZES: dict[float, tuple[int, int, int]] = {
-    0.25: (512, 2048, 512),
-    0.5: (1024, 4096, 1024),
-    1: (2048, 8192, 1024),
-    2: (4096, 16384, 1024),
-    4: (8192, 30720, 1024),
-    8: (16384, 61440, 4096),
-    16: (32768, 122880, 8192),
-}
-_FARGATE_MEMORY_EXTRA = {0.25: (512, 1024, 2048)}
 
 
 def _container_jobs(stack: Stack) -> Iterator[Instance]:
@@ -151,17 +141,12 @@ def _fmt(value: float | None) -> str:
 
 def fargate_size_problem(vcpu: float, memory: float) -> str | None:
     """Why a Fargate vCPU/memory pair is invalid, or None when it is valid."""
-    if vcpu not in FARGATE_SIZES:
-        allowed = ", ".join(f"{size:g}" for size in FARGATE_SIZES)
-        return f"Fargate vCPU {vcpu:g} is not one of {allowed}"
-    low, high, step = FARGATE_SIZES[vcpu]
-    if vcpu in _FARGATE_MEMORY_EXTRA and memory not in _FARGATE_MEMORY_EXTRA[vcpu]:
-        allowed = ", ".join(str(size) for size in _FARGATE_MEMORY_EXTRA[vcpu])
-        return f"Fargate memory {memory:g} MiB is not valid for {vcpu:g} vCPU ({allowed} MiB)"
-    if memory < low or memory > high or (memory - low) % step:
+    if vcpu not in fargate.MEMORY_BY_VCPUS:
+        return f"Fargate vCPU {vcpu:g} is not one of {fargate.vcpu_choices()}"
+    if not fargate.fits(vcpu, memory):
         return (
             f"Fargate memory {memory:g} MiB is not valid for {vcpu:g} vCPU "
-            f"({low}-{high} MiB in steps of {step})"
+            f"({fargate.memory_choices(vcpu)})"
         )
     return None
 
