@@ -139,3 +139,35 @@ def test_corrupt_cache_entry_is_reparsed(tmp_path: Path) -> None:
     result = lint_paths([SEED], cache_dir=cache_dir)
     assert result.cache_misses == 3
     assert "BF001" in result.codes()
+
+
+GOLDEN_STACKS = sorted((Path(__file__).parent / "golden").glob("*/expected"))
+
+
+def test_parallel_load_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from batchform.lint import loader
+
+    serial = load_tree(GOLDEN_STACKS, ParseCache(None))
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 1)
+    parallel = load_tree(GOLDEN_STACKS, ParseCache(tmp_path))
+    assert parallel.files() == serial.files()
+    assert parallel.cache_misses > 0
+    # The workers stored what they parsed: a second load parses nothing.
+    warm = load_tree(GOLDEN_STACKS, ParseCache(tmp_path))
+    assert warm.cache_misses == 0
+    assert warm.files() == serial.files()
+
+
+def test_parallel_load_reports_the_first_broken_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from batchform.lint import loader
+
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 1)
+    for index in range(6):
+        (tmp_path / f"a{index}.tf").write_text(f'resource "aws_vpc" "v{index}" {{}}\n')
+    (tmp_path / "b.tf").write_text('resource "a" "b" {\n  x = \n}\n')
+    (tmp_path / "c.tf").write_text("c = = 1\n")
+    with pytest.raises(HclParseError) as caught:
+        load_tree([tmp_path], ParseCache(None), display_root=tmp_path)
+    assert (caught.value.path, caught.value.line) == ("b.tf", 2)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from batchform.errors import UsageError
+from batchform.errors import BatchformError, UsageError
 from batchform.lint.cache import ParseCache
 from batchform.lint.syntax import Attribute, SourceFile
 
 # Directories that hold downloaded or generated copies, never the code under review.
 _SKIPPED_DIRS = {".terraform", ".git", "node_modules", "__pycache__"}
+# python-hcl2 parses roughly 100 KB a second on one core: above this much text to parse, the
+# files are shared out between processes, one per core.
+PARALLEL_BYTES = 200_000
 
 
 @dataclass
@@ -60,17 +66,73 @@ def load_tree(
     from batchform.lint.parser import parse_text
 
     tree = LoadedTree()
-    for file_path in find_tf_files(paths):
+    files = find_tf_files(paths)
+    sources: dict[Path, SourceFile] = {}
+    firsts: dict[str, tuple[Path, str]] = {}  # text to parse -> its first file, display name
+    repeats: list[tuple[Path, str, str]] = []  # later files with the same text
+    for file_path in files:
         display = _display(file_path, display_root)
         text = read_text(file_path, display)
+        if text in firsts:
+            repeats.append((file_path, text, display))
+            continue
         source = cache.get(text, display)
         if source is None:
-            source = parse_text(text, display)
-            cache.put(text, source)
-        tree.modules.setdefault(file_path.parent, []).append(source)
+            firsts[text] = (file_path, display)
+        else:
+            sources[file_path] = source
+    items = [(text, display) for text, (_, display) in firsts.items()]
+    for (file_path, _), source in zip(firsts.values(), parse_all(items, cache)):
+        sources[file_path] = source
+    for file_path, text, display in repeats:
+        # The first file's tree is in the cache by now: a repeat is a hit, as it always was.
+        sources[file_path] = cache.get(text, display) or parse_text(text, display)
+    for file_path in files:
+        tree.modules.setdefault(file_path.parent, []).append(sources[file_path])
     tree.cache_hits = cache.hits
     tree.cache_misses = cache.misses
     return tree
+
+
+def parse_all(items: list[tuple[str, str]], cache: ParseCache) -> list[SourceFile]:
+    """Parse (text, display path) pairs in order and store each in the cache; when there is a
+    lot to parse, every core takes a share."""
+    workers = os.cpu_count() or 1
+    if (
+        workers < 2
+        or sum(len(text) for text, _ in items) < PARALLEL_BYTES
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [_parse_and_store(cache, item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    from hcl2.parser import parser
+
+    parser()  # built before the fork, so the workers inherit the loaded grammar
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        chunk = max(1, len(items) // (workers * 8))
+        results = list(pool.map(partial(_parse_or_none, cache), items, chunksize=chunk))
+    # A file that failed is parsed again here, so its error is raised in file order.
+    return [
+        source if source is not None else _parse_and_store(cache, item)
+        for item, source in zip(items, results)
+    ]
+
+
+def _parse_and_store(cache: ParseCache, item: tuple[str, str]) -> SourceFile:
+    from batchform.lint.parser import parse_text
+
+    source = parse_text(*item)
+    cache.put(item[0], source)
+    return source
+
+
+def _parse_or_none(cache: ParseCache, item: tuple[str, str]) -> SourceFile | None:
+    try:
+        return _parse_and_store(cache, item)
+    except BatchformError:
+        return None
 
 
 def load_module_dir(
