@@ -88,7 +88,9 @@ def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
     # fork: the workers inherit the loaded parser instead of importing it again.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = list(pool.map(_parse_piece, pieces, chunksize=max(1, len(pieces) // workers)))
+        # One piece at a time: pieces differ in size, and equal shares by count left one
+        # worker with most of a large main.tf.
+        results = list(pool.map(_parse_piece, pieces))
     parsed: dict[str, Parsed] = {path: {} for path in files}
     failed: set[str] = set()
     for (path, _), result in zip(pieces, results):
