@@ -66,7 +66,7 @@ class Row:
         if self.baseline is not None and self.baseline.samples:
             times = self.median() / self.baseline.median()
             ratio = f"{times:.2f}x" + (f" {self.versus}" if self.versus else "")
-            ratio += f" ({1 / times:.1f}x faster)" if times < 1 else ""
+            ratio += f" ({1 / times:.1f}x faster)" if times < 0.95 else ""
         peak = max(sample.peak_mib for sample in self.samples)
         return [
             self.section,
