@@ -20,15 +20,8 @@ from batchform.errors import (
     TerraformNotFoundError,
     UsageError,
 )
-from batchform.harness import (
-    Plan,
-    Terraform,
-    build_args,
-    find_terraform,
-    init_provider,
-    registry_provider_unavailable,
-    run_lifecycle,
-)
+from batchform.harness import Plan, Terraform, build_args, find_terraform
+from batchform.lifecycle import init_provider, registry_provider_unavailable, run_lifecycle
 
 ARGS_TESTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("init", {}, ["init", "-input=false", "-no-color"]),
@@ -500,7 +493,7 @@ def test_does_not_retry_other_errors(stack: Path, tmp_path: Path) -> None:
 
 
 def test_first_error_is_summary_and_first_paragraph() -> None:
-    from batchform.harness import _first_error
+    from batchform.lifecycle import _first_error
 
     output = """Initializing provider plugins...
 ╷
@@ -590,7 +583,7 @@ def test_auto_falls_back_to_offline_provider(tmp_path: Path) -> None:
 def test_auto_falls_back_when_the_registry_hangs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import batchform.harness
+    import batchform.lifecycle
 
     real = find_terraform()
     # A registry that never answers: init without -plugin-dir hangs, everything else is real.
@@ -598,7 +591,7 @@ def test_auto_falls_back_when_the_registry_hangs(
         tmp_path,
         f'case "$*" in *-plugin-dir*) exec {real} "$@";; init*) sleep 30;; esac; exec {real} "$@"',
     )
-    monkeypatch.setattr(batchform.harness, "PROBE_TIMEOUT", 0.5)
+    monkeypatch.setattr(batchform.lifecycle, "PROBE_TIMEOUT", 0.5)
     stack = write_tree(tmp_path / "aws", {"main.tf": AWS_STACK})
     with Terraform(stack, binary=str(binary)) as tf:
         started = time.monotonic()

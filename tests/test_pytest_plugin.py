@@ -182,7 +182,7 @@ def test_plan_inventory_write_then_match_then_diff(project: pytest.Pytester) -> 
 
 
 def test_registry_provider_skips_with_reason(project: pytest.Pytester) -> None:
-    from batchform.harness import registry_provider_unavailable
+    from batchform.lifecycle import registry_provider_unavailable
 
     if not registry_provider_unavailable():
         pytest.skip("the real provider is installable here")

@@ -121,7 +121,7 @@ def test(
     """Run DIR through fmt check, init, validate, plan, apply, a second plan that must be
     empty, output and destroy, on a private copy; exit non-zero at the first failing step."""
     from batchform.errors import LifecycleError, UsageError
-    from batchform.harness import ProviderMode, run_lifecycle
+    from batchform.lifecycle import ProviderMode, run_lifecycle
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r}: expected text or json")

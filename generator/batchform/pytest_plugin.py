@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from batchform.harness import Plan, ProviderMode, Terraform
+    from batchform.harness import Plan, Terraform
+    from batchform.lifecycle import ProviderMode
 
 _KEPT = pytest.StashKey[list[str]]()
 # A stack directory, a spec file, a spec mapping, a batchform Spec, or None (the default spec).
@@ -149,7 +150,8 @@ class StackFactory:
         idempotent: bool = True,
     ) -> AppliedStack:
         """Init, validate, plan and apply `source`; check a second plan is empty."""
-        from batchform.harness import Terraform, init_provider, registry_provider_unavailable
+        from batchform.harness import Terraform
+        from batchform.lifecycle import init_provider, registry_provider_unavailable
 
         mode = provider or self.provider
         if mode == "registry":
@@ -218,7 +220,7 @@ def terraform_stack(request: pytest.FixtureRequest, batchform_stack: StackFactor
 def assert_plan_inventory(plan: Plan, path: str | Path, *, update: bool = False) -> None:
     """Compare the plan's {address: action} with the inventory at `path` (YAML or JSON), both
     ways; with `update`, (re)write the inventory instead."""
-    from batchform.harness import inventory_diff, load_inventory, write_inventory
+    from batchform.inventory import inventory_diff, load_inventory, write_inventory
 
     path = Path(path)
     actual = plan.actions()
