@@ -132,7 +132,7 @@ def interleave(rows: Sequence[Row], runs: Sequence[Callable[[], Sample]], repeat
         for run in runs:
             run()
     for _ in range(repeat):
-        for row, run in zip(rows, runs):
+        for row, run in zip(rows, runs, strict=False):
             row.samples.append(run())
 
 
@@ -406,7 +406,7 @@ def print_table(rows: Sequence[Row], options: Options) -> None:
           "100-job lifecycle and the pytest suites); cpu = user + system of the command and "
           "its children")
     for line in table:
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths)) + " |")
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + " |")
         if line is header:
             print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
 

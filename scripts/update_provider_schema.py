@@ -279,7 +279,7 @@ def storage_type(kind: str, storage: str) -> Any:
     """cty type JSON of a non-block attribute from its toHclTerraform metadata."""
     if kind == "simple":
         return _SCALARS[storage]
-    for suffix, element in (("List", None), ("Map", None)):
+    for suffix, _element in (("List", None), ("Map", None)):
         if storage.endswith(suffix) and storage[: -len(suffix)] in ("string", "number", "boolean"):
             return [kind, _SCALARS[storage[: -len(suffix)]]]
     if storage == "anyMap":

@@ -19,10 +19,10 @@ from typing import Any
 
 import hcl2
 import pytest
-from conftest import REPO, golden_cases, golden_spec
 
 from batchform.roundtrip import blocks, value
 from batchform.spec import Spec, load_spec
+from conftest import REPO, golden_cases, golden_spec
 
 CHECKOV_VERSION = "3.3.30"
 CASES = golden_cases()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional, cast
+from typing import Annotated, cast
 
 import typer
 
@@ -58,7 +58,7 @@ def init(
 @app.command()
 def generate(
     spec: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Argument(
             help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
             dir_okay=False,
@@ -158,13 +158,13 @@ def lint(
         ),
     ] = "text",
     select: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--select", metavar="CODES", help="Only these rule codes, comma-separated (BF001,BF005)."
         ),
     ] = None,
     ignore: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--ignore", metavar="CODES", help="Skip these rule codes, comma-separated."),
     ] = None,
     no_cache: Annotated[
@@ -193,7 +193,7 @@ def lint(
 @app.command()
 def explain(
     code: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(
             help="A rule code such as BF001; without one, every rule is listed.", metavar="CODE"
         ),

@@ -32,7 +32,8 @@ def parse(path: str, text: str) -> Parsed:
         return hcl2.loads(text)
     except Exception as error:  # lark raises several unrelated classes
         line = getattr(error, "line", None)
-        raise RoundTripError(path, f"python-hcl2 cannot parse the generated text: {error}", line)
+        message = f"python-hcl2 cannot parse the generated text: {error}"
+        raise RoundTripError(path, message, line) from error
 
 
 def loads_cache() -> JsonStore | None:
@@ -93,7 +94,7 @@ def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
         results = list(pool.map(_parse_piece, pieces))
     parsed: dict[str, Parsed] = {path: {} for path in files}
     failed: set[str] = set()
-    for (path, _), result in zip(pieces, results):
+    for (path, _), result in zip(pieces, results, strict=True):
         if result is None:
             failed.add(path)
             continue

@@ -146,7 +146,9 @@ class Network(Model):
         try:
             network = ipaddress.IPv4Network(value, strict=True)
         except ValueError as error:
-            raise ValueError(f"{value!r} is not an IPv4 CIDR block like '10.0.0.0/16' ({error})")
+            raise ValueError(
+                f"{value!r} is not an IPv4 CIDR block like '10.0.0.0/16' ({error})"
+            ) from None
         if not 16 <= network.prefixlen <= 24:
             raise ValueError(
                 f"a VPC CIDR block needs a prefix between /16 and /24 here, got /{network.prefixlen}"
@@ -690,13 +692,15 @@ def load_spec(path: Path | None) -> Spec:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such spec file; `batchform init {path}` writes a starter")
+        raise UsageError(
+            f"{path}: no such spec file; `batchform init {path}` writes a starter"
+        ) from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read the spec: {error.strerror}")
+        raise UsageError(f"{path}: cannot read the spec: {error.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SpecError(path, [SpecProblem("", f"not UTF-8 text ({error.reason})")])
+        raise SpecError(path, [SpecProblem("", f"not UTF-8 text ({error.reason})")]) from None
     return parse_spec(text, source=str(path), suffix=path.suffix.lower())
 
 

@@ -197,7 +197,7 @@ def _zipmap(keys: Any, values: Any) -> dict[str, Any]:
     keys = _list(keys)
     values = _list(values)
     _known(keys)
-    return {_string(key): value for key, value in zip(keys, values)}
+    return {_string(key): value for key, value in zip(keys, values, strict=False)}
 
 
 def _range(*args: Any) -> list[int]:

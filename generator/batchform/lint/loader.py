@@ -82,7 +82,7 @@ def load_tree(
         else:
             sources[file_path] = source
     items = [(text, display) for text, (_, display) in firsts.items()]
-    for (file_path, _), source in zip(firsts.values(), parse_all(items, cache)):
+    for (file_path, _), source in zip(firsts.values(), parse_all(items, cache), strict=False):
         sources[file_path] = source
     for file_path, text, display in repeats:
         # The first file's tree is in the cache by now: a repeat is a hit, as it always was.
@@ -116,7 +116,7 @@ def parse_all(items: list[tuple[str, str]], cache: ParseCache) -> list[SourceFil
     # A file that failed is parsed again here, so its error is raised in file order.
     return [
         source if source is not None else _parse_and_store(cache, item)
-        for item, source in zip(items, results)
+        for item, source in zip(items, results, strict=False)
     ]
 
 

@@ -217,7 +217,7 @@ def mismatch(value: Any, cty: Any) -> str | None:
         if not isinstance(value, list):
             return f"{describe(cty)}, got {_shape(value)}"
         element_types = cty[1] if kind == "tuple" else [cty[1]] * len(value)
-        for position, (item, element) in enumerate(zip(value, element_types)):
+        for position, (item, element) in enumerate(zip(value, element_types, strict=False)):
             reason = mismatch(item, element)
             if reason is not None:
                 return f"{describe(cty)}; item {position}: {reason}"

@@ -20,7 +20,6 @@ from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Literal, Template, Traversal
 
 
-
 def _container_jobs(stack: Stack) -> Iterator[Instance]:
     for job in stack.instances(JOB_TYPE):
         if job.has("type") and job.get("type") not in ("container", None):
