@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="Rewrite tests/golden/*/expected and the top-level modules/ from the current code.",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The parse cache of generate and lint goes to a directory of this run, never the user's.
+    if "BATCHFORM_CACHE_DIR" not in os.environ:
+        directory = tempfile.mkdtemp(prefix="batchform-test-cache-")
+        os.environ["BATCHFORM_CACHE_DIR"] = directory
+        config.add_cleanup(lambda: shutil.rmtree(directory, ignore_errors=True))
 
 
 @pytest.fixture
