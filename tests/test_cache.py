@@ -10,7 +10,7 @@ from batchform import roundtrip
 from batchform.cache import JsonStore, default_cache_dir, digest
 from batchform.errors import RoundTripError
 from batchform.render import plan_stack, render_terraform
-from batchform.spec import load_spec
+from batchform.specfile import load_spec
 
 
 def test_store_round_trip_and_misses(tmp_path: Path) -> None:

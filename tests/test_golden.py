@@ -11,7 +11,7 @@ import hcl2
 import pytest
 
 from batchform.generate import render_stack
-from batchform.spec import load_spec
+from batchform.specfile import load_spec
 from conftest import REPO, golden_cases, golden_spec
 
 REFRESH = "pytest tests/test_golden.py --update-golden"

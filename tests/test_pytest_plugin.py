@@ -213,7 +213,7 @@ def test_plugin_imports_nothing_heavy() -> None:
 def test_stack_directory_renders_specs_and_passes_directories(tmp_path: Path) -> None:
     from batchform.errors import SpecError
     from batchform.pytest_plugin import stack_directory
-    from batchform.spec import write_starter_spec
+    from batchform.specfile import write_starter_spec
 
     assert stack_directory(tmp_path, tmp_path / "unused") == tmp_path
     default = stack_directory(None, tmp_path / "default")
@@ -248,7 +248,7 @@ QUEUE = "module.job_queue_default.aws_batch_job_queue.this"
 def test_spec_changes_replace_or_update_the_compute_environment(
     batchform_stack: StackFactory,
 ) -> None:
-    from batchform.spec import starter_spec_text
+    from batchform.specfile import starter_spec_text
 
     spec = tomllib.loads(starter_spec_text())
     stack = batchform_stack(spec, provider="offline")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from batchform import cli, generate
 from batchform.errors import EditedFilesError, RoundTripError
 from batchform.generate import MANIFEST, generate_stack, write_stack
-from batchform.spec import starter_spec_text
+from batchform.specfile import starter_spec_text
 
 SPEC_A = starter_spec_text()
 SPEC_B = SPEC_A.replace("max_vcpus = 64", "max_vcpus = 128").replace(

@@ -7,7 +7,7 @@ import pytest
 from batchform import roundtrip
 from batchform.errors import RoundTripError
 from batchform.render import plan_stack, render_terraform
-from batchform.spec import load_spec
+from batchform.specfile import load_spec
 from conftest import GOLDEN
 
 

@@ -21,7 +21,8 @@ import hcl2
 import pytest
 
 from batchform.roundtrip import blocks, value
-from batchform.spec import Spec, load_spec
+from batchform.spec import Spec
+from batchform.specfile import load_spec
 from conftest import REPO, golden_cases, golden_spec
 
 CHECKOV_VERSION = "3.3.30"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from batchform.errors import SpecError, UsageError
-from batchform.spec import load_spec, parse_spec, starter_spec_text, write_starter_spec
+from batchform.specfile import load_spec, parse_spec, starter_spec_text, write_starter_spec
 
 MINIMAL = """
 name = "demo"

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from batchform import cli
-from batchform.spec import parse_spec
+from batchform.specfile import parse_spec
 
 BASE_TOML = """\
 name = "demo"

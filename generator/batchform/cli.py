@@ -49,7 +49,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter spec to edit, then run `batchform generate` on it."""
-    from batchform.spec import write_starter_spec
+    from batchform.specfile import write_starter_spec
 
     write_starter_spec(path, force=force)
     typer.echo(f"wrote {path}; edit it, then run: batchform generate {path} --out stack")

@@ -115,7 +115,7 @@ def stack_directory(source: StackSource, out_dir: Path) -> Path:
     if isinstance(source, (str, Path)) and Path(source).is_dir():
         return Path(source)
     from batchform.generate import render_stack
-    from batchform.spec import load_spec, parse_spec
+    from batchform.specfile import load_spec, parse_spec
 
     if source is None or isinstance(source, (str, Path)):
         spec = load_spec(Path(source) if source is not None else None)
