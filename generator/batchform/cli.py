@@ -43,7 +43,8 @@ def _root(
 @app.command()
 def init(
     path: Annotated[
-        Path, typer.Argument(help="Where to write the starter spec.", dir_okay=False)
+        Path,
+        typer.Argument(help="Where to write the starter spec.", dir_okay=False, metavar="PATH"),
     ] = Path("batchform.toml"),
     *,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -62,11 +63,13 @@ def generate(
         typer.Argument(
             help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
             dir_okay=False,
+            metavar="SPEC",
         ),
     ] = None,
     *,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Directory to write the stack into.")
+        Path,
+        typer.Option("--out", "-o", metavar="DIR", help="Directory to write the stack into."),
     ] = Path("stack"),
     force: Annotated[
         bool,
@@ -76,12 +79,12 @@ def generate(
         bool,
         typer.Option(
             "--check",
-            help="Write nothing; exit 1 with a diff if OUT differs from what the spec generates.",
+            help="Write nothing; exit 1 with a diff if DIR differs from what the spec generates.",
         ),
     ] = False,
 ) -> None:
     """Render a root module and four modules (network, compute environment, job queue,
-    job definition) for the spec into OUT."""
+    job definition) for the spec into DIR."""
     from batchform.generate import check_stack, generate_stack
 
     if check:
