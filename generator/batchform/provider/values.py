@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -81,46 +81,35 @@ def _number(raw: Any) -> int | float:
 
 
 def _from_wire(raw: Any, ty: CtyType) -> Any:
-    if raw is None or raw is UNKNOWN:
-        return raw
-    if ty == "dynamic":
-        type_json, inner = raw
-        concrete = json.loads(type_json)
-        return Dynamic(concrete, _from_wire(inner, concrete))
-    if ty == "number":
-        return _number(raw)
-    if isinstance(ty, str):
-        return raw
-    kind, arg = ty
-    if kind in ("list", "set"):
-        return [_from_wire(item, arg) for item in raw]
-    if kind == "map":
-        return {key: _from_wire(item, arg) for key, item in raw.items()}
-    if kind == "object":
-        return {key: _from_wire(raw.get(key), sub) for key, sub in arg.items()}
-    if kind == "tuple":
-        return [_from_wire(item, sub) for item, sub in zip(raw, arg, strict=True)]
-    raise ValueError(f"unknown cty type {ty!r}")
+    # msgpack carries a dynamic value as [type as JSON bytes, value].
+    return _decode(raw, ty, lambda pair: (json.loads(pair[0]), pair[1]))
 
 
 def _from_json(raw: Any, ty: CtyType) -> Any:
-    if raw is None:
-        return None
+    # JSON carries a dynamic value as {"type": type, "value": value}.
+    return _decode(raw, ty, lambda pair: (pair["type"], pair["value"]))
+
+
+def _decode(raw: Any, ty: CtyType, dynamic: Callable[[Any], tuple[CtyType, Any]]) -> Any:
+    """A decoded msgpack or JSON value as Python, typed by its cty type."""
+    if raw is None or raw is UNKNOWN:
+        return raw
     if ty == "dynamic":
-        return Dynamic(raw["type"], _from_json(raw["value"], raw["type"]))
+        concrete, inner = dynamic(raw)
+        return Dynamic(concrete, _decode(inner, concrete, dynamic))
     if ty == "number":
         return _number(raw)
     if isinstance(ty, str):
         return raw
     kind, arg = ty
     if kind in ("list", "set"):
-        return [_from_json(item, arg) for item in raw]
+        return [_decode(item, arg, dynamic) for item in raw]
     if kind == "map":
-        return {key: _from_json(item, arg) for key, item in raw.items()}
+        return {key: _decode(item, arg, dynamic) for key, item in raw.items()}
     if kind == "object":
-        return {key: _from_json(raw.get(key), sub) for key, sub in arg.items()}
+        return {key: _decode(raw.get(key), sub, dynamic) for key, sub in arg.items()}
     if kind == "tuple":
-        return [_from_json(item, sub) for item, sub in zip(raw, arg, strict=True)]
+        return [_decode(item, sub, dynamic) for item, sub in zip(raw, arg, strict=True)]
     raise ValueError(f"unknown cty type {ty!r}")
 
 
