@@ -217,11 +217,6 @@ class Network(Model):
             self.availability_zones
         )
 
-    @property
-    def has_nat(self) -> bool:
-        """Whether private subnets reach the internet (NAT); unknown networks count as yes."""
-        return self.mode in ("nat", "existing")
-
 
 class ComputeEnvironment(Model):
     """A managed compute environment."""
@@ -465,11 +460,6 @@ class JobDefinition(Model):
     def uses_secrets(self) -> bool:
         """Whether the job reads secrets (and so needs an execution role)."""
         return bool(self.secrets)
-
-    @property
-    def vcpus_text(self) -> str:
-        """vCPUs as the API wants them in resourceRequirements: a string like '1' or '0.25'."""
-        return f"{self.vcpus:g}"
 
 
 def _check_env_name(key: str) -> None:
