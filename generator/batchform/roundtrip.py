@@ -282,7 +282,7 @@ class _Checker:
                 provider_tags = value(default_tags.get("tags", {}))
         if provider_tags != spec.tags:
             self.fail("main.tf", "default_tags do not read back as the spec's tags", "provider")
-        self._check_references(root, "main.tf", calls)
+        self._check_references(calls)
 
     def _expect(self, calls: dict[str, Any], call: str, wanted: Mapping[str, Any]) -> None:
         body = calls[call]
@@ -309,23 +309,17 @@ class _Checker:
             self.fail("main.tf", f"{call}: does not pass required variables {missing}",
                       f'module "{call}"')
 
-    def _check_references(self, parsed: Parsed, path: str, calls: dict[str, Any]) -> None:
-        text = self.files[path]
-        for match in _REFERENCE.finditer(text):
-            call, attribute = match.groups()
-            module = self._module_of(call)
-            if call not in calls or module is None:
-                self.fail(path, f"reference to unknown module {call!r}", match.group(0))
-            elif attribute not in self.modules[module].outputs:
-                self.fail(path, f"module.{call}.{attribute}: modules/{module} has no output "
-                          f"{attribute!r}", match.group(0))
-        for output_path in ("outputs.tf",):
-            for match in _REFERENCE.finditer(self.files[output_path]):
+    def _check_references(self, calls: dict[str, Any]) -> None:
+        """Every `module.X.Y` in the root names a module call and one of its module's outputs."""
+        for path in ("main.tf", "outputs.tf"):
+            for match in _REFERENCE.finditer(self.files[path]):
                 call, attribute = match.groups()
                 module = self._module_of(call)
-                if module is None or attribute not in self.modules[module].outputs:
-                    self.fail(output_path, f"module.{call}.{attribute} does not exist",
-                              match.group(0))
+                if call not in calls or module is None:
+                    self.fail(path, f"reference to unknown module {call!r}", match.group(0))
+                elif attribute not in self.modules[module].outputs:
+                    self.fail(path, f"module.{call}.{attribute}: modules/{module} has no output "
+                              f"{attribute!r}", match.group(0))
 
     @staticmethod
     def _module_of(call: str) -> str | None:
