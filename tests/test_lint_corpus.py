@@ -83,7 +83,7 @@ def run(*findings: dict[str, Any], exit_code: int = 1, stderr: str = "") -> Any:
 
 
 def test_corpus_has_the_repositories_it_promises() -> None:
-    assert 15 <= len(REPOSITORIES) <= 25
+    assert len(REPOSITORIES) >= 15
     for repository in REPOSITORIES:
         assert repository.licence and repository.copyright, repository.id
         for path in repository.lint:
