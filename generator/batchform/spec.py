@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from batchform import fargate
+from batchform.aws import fargate
 
 # Batch names (compute environments, queues, job definitions, scheduling policies).
 BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}\Z")
