@@ -13,6 +13,7 @@ from typing import Literal
 import jinja2
 
 from batchform import __version__, hcl
+from batchform.aws import endpoints, provider, secrets
 from batchform.cache import default_cache_dir, digest
 from batchform.spec import FARGATE_FAMILY, Spec
 
@@ -21,15 +22,12 @@ MODULES = ("network", "compute_environment", "job_queue", "job_definition")
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 ROOT_FILES = ("main.tf", "versions.tf", "outputs.tf")
 REQUIRED_TERRAFORM = ">= 1.5.0"
-AWS_PROVIDER = "~> 6.0"
 # Cancel jobs stuck RUNNABLE for these reasons (AWS Batch JobStateTimeLimitAction.reason).
 RUNNABLE_TIMEOUT_REASONS = (
     "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
     "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
     "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
 )
-# Interface endpoints compute needs when subnets have no internet path.
-BASE_INTERFACE_ENDPOINTS = ("ecs-agent", "ecs-telemetry", "ecs", "ecr.api", "ecr.dkr", "logs")
 
 Usage = Literal["none", "some", "all"]
 
@@ -114,8 +112,8 @@ def plan_stack(spec: Spec) -> Stack:
         queue_timeout=usage([queue.runnable_timeout_seconds is not None for queue in queues]),
         job_fargate=usage([job.platform == "FARGATE" for job in jobs]),
         job_secrets=usage([job.uses_secrets for job in jobs]),
-        job_ssm=any(":ssm:" in arn for arn in secret_arns),
-        job_secretsmanager=any(":secretsmanager:" in arn for arn in secret_arns),
+        job_ssm=any(secrets.is_ssm(arn) for arn in secret_arns),
+        job_secretsmanager=any(secrets.is_secrets_manager(arn) for arn in secret_arns),
         job_timeout=usage([job.timeout_seconds is not None for job in jobs]),
         job_policies=any(job.job_role_policy_arns for job in jobs),
     )
@@ -139,14 +137,13 @@ def _plan_network(spec: Spec) -> NetworkPlan:
     count = net.zone_count
     private = blocks[:count] if net.mode != "public" else []
     public = blocks[8 : 8 + count] if net.mode in ("public", "nat") else []
-    endpoints: list[str] = []
+    interface: list[str] = []
     if net.mode == "endpoints":
-        endpoints = list(BASE_INTERFACE_ENDPOINTS)
         arns = [arn for job in spec.job_definitions for arn in job.secrets.values()]
-        if any(":secretsmanager:" in arn for arn in arns):
-            endpoints.append("secretsmanager")
-        if any(":ssm:" in arn for arn in arns):
-            endpoints.append("ssm")
+        interface = endpoints.compute_interface_endpoints(
+            secretsmanager=any(secrets.is_secrets_manager(arn) for arn in arns),
+            ssm=any(secrets.is_ssm(arn) for arn in arns),
+        )
     return NetworkPlan(
         mode=net.mode,
         cidr=net.cidr,
@@ -155,7 +152,7 @@ def _plan_network(spec: Spec) -> NetworkPlan:
         public_subnet_cidrs=public,
         private_subnet_cidrs=private,
         nat_per_az=net.mode == "nat" and net.nat_gateways == "per_az",
-        interface_endpoints=endpoints,
+        interface_endpoints=interface,
         flow_logs=net.flow_logs,
     )
 
@@ -195,7 +192,8 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         required_terraform=REQUIRED_TERRAFORM,
-        aws_provider=AWS_PROVIDER,
+        aws_provider=provider.VERSION_CONSTRAINT,
+        aws_provider_source=provider.SOURCE,
         runnable_timeout_reasons=RUNNABLE_TIMEOUT_REASONS,
     )
     return env
