@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from batchform.aws import constraints
 from batchform.provider import install
 from batchform.schema import SNAPSHOT_PATH, Block, load_provider_schema
 
@@ -458,16 +459,21 @@ def _hcl_value(value: Any) -> str:
     return "{" + ", ".join(f"{json.dumps(k)} = {_hcl_value(v)}" for k, v in value.items()) + "}"
 
 
-def _hcl_block(block: Block) -> str:
-    """The smallest body the schema accepts: required arguments and required blocks."""
-    lines = [
-        f"{name} = {_hcl_value(_sample_value(attribute.type))}"
-        for name, attribute in sorted(block.attributes.items())
-        if attribute.required
-    ]
+def _hcl_block(block: Block, type_name: str, prefix: str = "") -> str:
+    """The smallest body the schema and the provider's validators accept: required arguments
+    (the first allowed value of an enum) and required blocks."""
+    lines = []
+    for name, attribute in sorted(block.attributes.items()):
+        if attribute.required:
+            allowed = constraints.allowed_values(type_name, prefix + name)
+            value = allowed[0] if allowed else _sample_value(attribute.type)
+            for length in constraints.find(type_name, prefix + name, "length"):
+                value = "x" * int(length.minimum or 1)
+            lines.append(f"{name} = {_hcl_value(value)}")
     for name, nested in sorted(block.block_types.items()):
         if nested.min_items:
-            lines.append(f"{name} {{\n{_hcl_block(nested.block)}\n}}")
+            body = _hcl_block(nested.block, type_name, f"{prefix}{name}.")
+            lines.append(f"{name} {{\n{body}\n}}")
     return "\n".join(lines)
 
 
@@ -492,11 +498,11 @@ def test_every_type_in_the_snapshot_survives_the_lifecycle(workspace: Workspace)
     for type_name in sorted(schema.resource_types):
         found = schema.resource(type_name)
         assert found is not None
-        parts.append(f'resource "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+        parts.append(f'resource "{type_name}" "this" {{\n{_hcl_block(found.block, type_name)}\n}}')
     for type_name in sorted(schema.data_source_types):
         found = schema.data_source(type_name)
         assert found is not None
-        parts.append(f'data "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+        parts.append(f'data "{type_name}" "this" {{\n{_hcl_block(found.block, type_name)}\n}}')
     workspace.write("\n\n".join(parts))
     workspace.init()
     workspace.apply()
