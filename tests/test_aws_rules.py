@@ -46,3 +46,9 @@ def test_service_role_kind_cannot_change() -> None:
     assert rules.service_role_change_refused(CUSTOM, CUSTOM + "2") is None
     assert "to the service-linked role" in (rules.service_role_change_refused(CUSTOM, None) or "")
     assert "to a regular role" in (rules.service_role_change_refused(SLR, CUSTOM) or "")
+
+
+def test_share_identifiers_may_not_overlap() -> None:
+    assert rules.overlapping_share_identifiers(["UserA*", "UserA1"]) == ("UserA*", "UserA1")
+    assert rules.overlapping_share_identifiers(["UserA*", "UserB1", "UserB2"]) is None
+    assert rules.overlapping_share_identifiers(["*", "x"]) == ("*", "x")

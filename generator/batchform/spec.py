@@ -54,6 +54,7 @@ EC2_FAMILY = ("EC2", "SPOT")
 FARGATE_FAMILY = ("FARGATE", "FARGATE_SPOT")
 # The longest IAM role names the modules derive from the stack and object names.
 INSTANCE_ROLE_SUFFIX = "-batch-instance"
+SERVICE_ROLE_SUFFIX = "-batch-service"
 EXECUTION_ROLE_SUFFIX = "-execution"
 
 BatchName = Annotated[str, Field(description="Letters, digits, '-' and '_', 1-128 characters.")]
@@ -402,6 +403,12 @@ class FairShare(Model):
                     f"share {identifier!r}: weight {factor} must be between {weight.minimum} "
                     f"and {weight.maximum}"
                 )
+        overlap = rules.overlapping_share_identifiers(list(value))
+        if overlap is not None:
+            raise ValueError(
+                f"shares {overlap[0]!r} and {overlap[1]!r} overlap, which a fair-share policy "
+                f"cannot hold ({rules.SHARE_IDENTIFIERS_DISTINCT.source}); keep the prefix"
+            )
         return value
 
     @property
@@ -411,7 +418,7 @@ class FairShare(Model):
         if exact:
             return exact[0]
         prefixes = [identifier[:-1] for identifier in self.shares if identifier[:-1]]
-        # Identifiers the policy does not list get the default weight (FairsharePolicy docs).
+        # Identifiers the policy does not list get the default weight (SHARE_IDENTIFIERS_DISTINCT).
         return f"{prefixes[0]}1" if prefixes else "default"
 
 
@@ -671,9 +678,13 @@ class Spec(Model):
                      f"the name prefix '{prefix}' is {len(prefix)} characters; AWS Batch allows "
                      f"{names.BATCH_NAME_PREFIX_MAX_LENGTH} before the provider's unique suffix")
                 )
-            problems.extend(self._role_name(f"compute_environments.{index}.name",
-                                            f"{self.name}-{ce.name}{INSTANCE_ROLE_SUFFIX}",
-                                            "compute environment"))
+            roles = [] if ce.is_fargate else [INSTANCE_ROLE_SUFFIX]
+            if self.service_role == "custom":
+                roles.append(SERVICE_ROLE_SUFFIX)
+            for suffix in roles:
+                problems.extend(self._role_name(f"compute_environments.{index}.name",
+                                                f"{self.name}-{ce.name}{suffix}",
+                                                "compute environment"))
         for collection in ("job_queues", "job_definitions"):
             for index, item in enumerate(getattr(self, collection)):
                 full = f"{self.name}-{item.name}"

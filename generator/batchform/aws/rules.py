@@ -44,6 +44,13 @@ SCHEDULING_POLICY_FIXED = Rule(
     f"{_API}, CreateJobQueueRequest.schedulingPolicyArn and "
     "UpdateJobQueueRequest.schedulingPolicyArn",
 )
+SHARE_IDENTIFIERS_DISTINCT = Rule(
+    "share-identifiers-distinct",
+    "The share identifiers of a fair-share policy cannot overlap: a prefix such as UserA* and an "
+    "identifier it covers such as UserA1 cannot both be listed; unlisted identifiers get the "
+    "default weight 1.0.",
+    f"{_API}, ShareAttributes.shareIdentifier and FairsharePolicy.shareDistribution",
+)
 SHARE_IDENTIFIER_ON_SUBMIT = Rule(
     "share-identifier-on-submit",
     "SubmitJob to a queue with a fair-share scheduling policy must pass a share identifier, "
@@ -95,6 +102,7 @@ RULES = (
     SPOT_FLEET_ROLE,
     SPOT_ONLY_STRATEGIES,
     SCHEDULING_POLICY_FIXED,
+    SHARE_IDENTIFIERS_DISTINCT,
     SHARE_IDENTIFIER_ON_SUBMIT,
     INFRASTRUCTURE_UPDATE,
     SERVICE_ROLE_KIND_FIXED,
@@ -151,6 +159,16 @@ def updatable_in_place(service_role: str | None, allocation_strategy: str | None
     return is_service_linked_role(service_role) and is_updatable_allocation_strategy(
         allocation_strategy
     )
+
+
+def overlapping_share_identifiers(identifiers: list[str]) -> tuple[str, str] | None:
+    """A prefix and an identifier it covers, both listed, if any (SHARE_IDENTIFIERS_DISTINCT)."""
+    for prefix in identifiers:
+        if prefix.endswith("*"):
+            for other in identifiers:
+                if other != prefix and other.startswith(prefix[:-1]):
+                    return prefix, other
+    return None
 
 
 def scheduling_policy_change_refused(before: str | None, after: str | None) -> str | None:
