@@ -14,6 +14,7 @@ here and keep no copies:
   checks, from botocore's service models (through ``api_members``) and the provider's own
   validators (``validators``).
 - ``rules``: what AWS refuses that no schema or validator expresses.
+- ``secrets``: secret references a job can read, the IAM resources they need, KMS key ARNs.
 
 Each module loads its data lazily, so importing one costs nothing at CLI startup.
 """
