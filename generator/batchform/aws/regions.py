@@ -8,17 +8,22 @@ a botocore upgrade brings new regions with it.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 
 @cache
 def _partitions() -> list[dict[str, Any]]:
-    text = resources.files("botocore").joinpath("data/partitions.json").read_text("utf-8")
-    partitions: list[dict[str, Any]] = json.loads(text)["partitions"]
+    # Found without importing botocore itself, which spec validation does not otherwise need.
+    found = importlib.util.find_spec("botocore")
+    if found is None or not found.submodule_search_locations:
+        raise RuntimeError("botocore, a dependency of batchform, is not installed")
+    path = Path(list(found.submodule_search_locations)[0]) / "data" / "partitions.json"
+    partitions: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))["partitions"]
     return partitions
 
 
