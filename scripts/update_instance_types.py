@@ -1,8 +1,9 @@
 """Regenerate generator/batchform/data/instance_types.json from moto's EC2 instance-type catalogue.
 
 Source: moto (https://github.com/getmoto/moto), file moto/ec2/resources/instance_types.json.gz,
-itself a dump of EC2 DescribeInstanceTypes. Only the type name, vCPU count and memory (MiB) are
-kept. Run with a Python that has moto installed:
+itself a dump of EC2 DescribeInstanceTypes. Kept per type: vCPUs, memory (MiB), the processor
+architectures, GPU count, maker and memory, and whether it is a current-generation type. Run with
+a Python that has moto installed:
 
     python scripts/update_instance_types.py [path/to/instance_types.json.gz]
 """
@@ -13,8 +14,29 @@ import gzip
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 TARGET = Path(__file__).resolve().parent.parent / "generator/batchform/data/instance_types.json"
+FIELDS = (
+    "VCpuInfo.DefaultVCpus, MemoryInfo.SizeInMiB, ProcessorInfo.SupportedArchitectures, "
+    "GpuInfo.Gpus[].Count and .Manufacturer, GpuInfo.TotalGpuMemoryInMiB, CurrentGeneration"
+)
+
+
+def trimmed(entry: dict[str, Any]) -> dict[str, Any]:
+    """The fields batchform uses of one DescribeInstanceTypes entry; GPU fields only when set."""
+    out: dict[str, Any] = {
+        "vcpus": entry["VCpuInfo"]["DefaultVCpus"],
+        "memory_mib": entry["MemoryInfo"]["SizeInMiB"],
+        "architectures": entry["ProcessorInfo"]["SupportedArchitectures"],
+        "current_generation": entry.get("CurrentGeneration", False),
+    }
+    gpus = entry.get("GpuInfo", {}).get("Gpus", [])
+    if gpus:
+        out["gpus"] = sum(gpu["Count"] for gpu in gpus)
+        out["gpu_vendor"] = gpus[0]["Manufacturer"]
+        out["gpu_memory_mib"] = entry["GpuInfo"].get("TotalGpuMemoryInMiB", 0)
+    return out
 
 
 def main() -> None:
@@ -29,16 +51,10 @@ def main() -> None:
         version = moto.__version__
     with gzip.open(source, "rt", encoding="utf-8") as stream:
         catalogue = json.load(stream)
-    types = {
-        name: {
-            "vcpus": entry["VCpuInfo"]["DefaultVCpus"],
-            "memory_mib": entry["MemoryInfo"]["SizeInMiB"],
-        }
-        for name, entry in sorted(catalogue.items())
-    }
+    types = {name: trimmed(entry) for name, entry in sorted(catalogue.items())}
     document = {
         "source": f"moto {version}, moto/ec2/resources/instance_types.json.gz "
-        "(EC2 DescribeInstanceTypes: VCpuInfo.DefaultVCpus, MemoryInfo.SizeInMiB)",
+        f"(EC2 DescribeInstanceTypes: {FIELDS})",
         "generated_by": "scripts/update_instance_types.py",
         "instance_types": types,
     }

@@ -35,9 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from batchform.aws import provider
+
 PACKAGE = "@cdktn/provider-aws"
 DEFAULT_PACKAGE_VERSION = "25.7.0"
-PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
+PROVIDER_ADDRESS = provider.ADDRESS
 OUT = Path(__file__).resolve().parents[1] / "generator/batchform/data/aws_provider_schema.json"
 
 # The curated type list: every type batchform emits or lints. Extend here.

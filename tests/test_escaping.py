@@ -155,15 +155,15 @@ tag_value = tag_text.filter(lambda v: len(v) <= 256 and _tag_alphabet(v))
 env_name = st.from_regex(r"[A-Z][A-Z0-9_]{0,10}", fullmatch=True).filter(
     lambda n: not SECRET_LOOKING_NAME.search(n) and not n.startswith("AWS_BATCH")
 )
-secret_arn = st.tuples(
-    st.sampled_from(
-        [
-            f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/",
-            f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:",
-        ]
+secret_arn = st.one_of(
+    hostile_text(min_size=1, allow=_arn_char).map(
+        lambda name: f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/{name}"
     ),
-    hostile_text(min_size=1, allow=_arn_char),
-).map("".join)
+    # A full Secrets Manager ARN: the name (no ':'), then the six characters Secrets Manager adds.
+    hostile_text(min_size=1, allow=lambda char: _arn_char(char) and char != ":").map(
+        lambda name: f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbCdEf"
+    ),
+)
 
 
 def _job(data: dict[str, Any]) -> dict[str, Any]:
@@ -243,7 +243,11 @@ def _object(raw: dict[str, Any]) -> dict[str, str]:
 def neutral_secrets(value: dict[str, str]) -> dict[str, str]:
     # The kind of each ARN decides the module's IAM actions; the text after it decides nothing.
     kinds = {name: re.match(r".*?:(?:parameter/|secret:)", arn) for name, arn in value.items()}
-    return {name: match.group(0) + "x" for name, match in kinds.items() if match}
+    return {
+        name: match.group(0) + ("x" if match.group(0).endswith("/") else "x-AbCdEf")
+        for name, match in kinds.items()
+        if match
+    }
 
 
 FIELDS: dict[str, tuple[Any, Callable[..., None], Callable[[dict[str, Any]], Any]]] = {

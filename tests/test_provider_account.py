@@ -64,3 +64,54 @@ def test_types_without_unique_names_are_not_tracked(tmp_path: Path) -> None:
     record_change("aws_batch_job_definition", None, definition, account)
     record_change("aws_batch_job_definition", None, definition, account)
     assert not account.exists()
+
+
+SLR = "arn:aws:iam::123456789012:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+CUSTOM = "arn:aws:iam::123456789012:role/batch-service"
+
+
+def spot(strategy: str | None, **extra: object) -> dict[str, object]:
+    resources: dict[str, object] = {"type": "SPOT", "allocation_strategy": strategy, **extra}
+    return {**ce("s"), "service_role": SLR, "compute_resources": [resources]}
+
+
+def test_spot_best_fit_needs_a_fleet_role(tmp_path: Path) -> None:
+    account = tmp_path / "account.json"
+    with pytest.raises(AccountError, match=r"creating Batch Compute Environment \(s\): "
+                       r"ClientException: .*needs spot_iam_fleet_role"):
+        record_change(CE, None, spot("BEST_FIT"), account)
+    with pytest.raises(AccountError, match="needs spot_iam_fleet_role"):
+        record_change(CE, None, spot(None), account)
+    record_change(CE, None, spot("best_fit", spot_iam_fleet_role=CUSTOM), account)
+    record_change(CE, None, {**spot("SPOT_PRICE_CAPACITY_OPTIMIZED"), "name": "t"}, account)
+
+
+def test_a_compute_environment_keeps_its_kind_of_service_role(tmp_path: Path) -> None:
+    account = tmp_path / "account.json"
+    before = spot("SPOT_PRICE_CAPACITY_OPTIMIZED")
+    record_change(CE, None, before, account)
+    with pytest.raises(AccountError, match="with the service-linked role cannot move"):
+        record_change(CE, before, {**before, "service_role": CUSTOM}, account)
+    record_change(CE, before, {**before, "service_role": ""}, account)
+
+
+def test_a_queue_keeps_its_scheduling_mode(tmp_path: Path) -> None:
+    account = tmp_path / "account.json"
+    fifo = queue()
+    policy = "arn:aws:batch:r:1:scheduling-policy/p"
+    record_change(QUEUE, None, fifo, account)
+    with pytest.raises(AccountError, match=r"updating Batch Job Queue \(q\): .*cannot get one"):
+        record_change(QUEUE, fifo, {**fifo, "scheduling_policy_arn": policy}, account)
+    # A replacement (delete, then create) may have a policy.
+    record_change(QUEUE, fifo, None, account)
+    fair = {**fifo, "scheduling_policy_arn": policy}
+    record_change(QUEUE, None, fair, account)
+    record_change(QUEUE, fair, {**fair, "scheduling_policy_arn": policy + "2"}, account)
+    with pytest.raises(AccountError, match="can be replaced but not removed"):
+        record_change(QUEUE, fair, {**fair, "scheduling_policy_arn": None}, account)
+
+
+def test_values_only_the_api_checks_are_refused_at_apply(tmp_path: Path) -> None:
+    with pytest.raises(AccountError, match=r"creating IAM Role \(bad name\): ValidationException: "
+                       r"1 validation error detected: Value \"bad name\" at 'roleName'"):
+        record_change("aws_iam_role", None, {"name": "bad name", "arn": "x"}, tmp_path / "a.json")

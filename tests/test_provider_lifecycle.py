@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from batchform.aws import constraints
 from batchform.provider import install
 from batchform.schema import SNAPSHOT_PATH, Block, load_provider_schema
 
@@ -228,6 +229,79 @@ resource "aws_batch_job_queue" "this" {
 }
 """,
         ['"name" ("job queue") must be up to 128 letters', 'resource "aws_batch_job_queue" "this"'],
+    ),
+    "allocation_strategy_misspelt": (
+        """
+resource "aws_batch_compute_environment" "this" {
+  type = "MANAGED"
+  compute_resources {
+    type                = "EC2"
+    allocation_strategy = "BEST_FITT"
+    max_vcpus           = 4
+    subnets             = ["subnet-1"]
+  }
+}
+""",
+        ["expected compute_resources.0.allocation_strategy to be one of",
+         '"BEST_FIT_PROGRESSIVE"', "got BEST_FITT", "allocation_strategy = \"BEST_FITT\""],
+    ),
+    "compute_type_unknown": (
+        """
+resource "aws_batch_compute_environment" "this" {
+  type = "MANAGED"
+  compute_resources {
+    type      = "EC3"
+    max_vcpus = 4
+    subnets   = ["subnet-1"]
+  }
+}
+""",
+        ['expected compute_resources.0.type to be one of ["EC2" "SPOT" "FARGATE" "FARGATE_SPOT"',
+         "got EC3"],
+    ),
+    "log_retention_not_allowed": (
+        """
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/batch/job"
+  retention_in_days = 45
+}
+""",
+        ["expected retention_in_days to be one of [0 1 3 5 7 14 30 60 90", "got 45"],
+    ),
+    "queue_state_unknown": (
+        """
+resource "aws_batch_job_queue" "this" {
+  name     = "jobs"
+  state    = "ON"
+  priority = 1
+}
+""",
+        ['expected state to be one of ["ENABLED" "DISABLED"], got ON'],
+    ),
+    "time_limit_action_unknown": (
+        """
+resource "aws_batch_job_queue" "this" {
+  name     = "jobs"
+  state    = "ENABLED"
+  priority = 1
+  job_state_time_limit_action {
+    action           = "KILL"
+    max_time_seconds = 600
+    reason           = "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"
+    state            = "RUNNABLE"
+  }
+}
+""",
+        ['expected job_state_time_limit_action.0.action to be one of ["CANCEL" "TERMINATE"]',
+         "got KILL"],
+    ),
+    "security_group_prefix_sg": (
+        """
+resource "aws_security_group" "this" {
+  name_prefix = "sg-data-compute-"
+}
+""",
+        ["invalid value for name_prefix (cannot begin with sg-)"],
     ),
     "block_given_twice": (
         """
@@ -458,16 +532,21 @@ def _hcl_value(value: Any) -> str:
     return "{" + ", ".join(f"{json.dumps(k)} = {_hcl_value(v)}" for k, v in value.items()) + "}"
 
 
-def _hcl_block(block: Block) -> str:
-    """The smallest body the schema accepts: required arguments and required blocks."""
-    lines = [
-        f"{name} = {_hcl_value(_sample_value(attribute.type))}"
-        for name, attribute in sorted(block.attributes.items())
-        if attribute.required
-    ]
+def _hcl_block(block: Block, type_name: str, prefix: str = "") -> str:
+    """The smallest body the schema and the provider's validators accept: required arguments
+    (the first allowed value of an enum) and required blocks."""
+    lines = []
+    for name, attribute in sorted(block.attributes.items()):
+        if attribute.required:
+            allowed = constraints.allowed_values(type_name, prefix + name)
+            value = allowed[0] if allowed else _sample_value(attribute.type)
+            for length in constraints.find(type_name, prefix + name, "length"):
+                value = "x" * int(length.minimum or 1)
+            lines.append(f"{name} = {_hcl_value(value)}")
     for name, nested in sorted(block.block_types.items()):
         if nested.min_items:
-            lines.append(f"{name} {{\n{_hcl_block(nested.block)}\n}}")
+            body = _hcl_block(nested.block, type_name, f"{prefix}{name}.")
+            lines.append(f"{name} {{\n{body}\n}}")
     return "\n".join(lines)
 
 
@@ -492,13 +571,99 @@ def test_every_type_in_the_snapshot_survives_the_lifecycle(workspace: Workspace)
     for type_name in sorted(schema.resource_types):
         found = schema.resource(type_name)
         assert found is not None
-        parts.append(f'resource "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+        parts.append(f'resource "{type_name}" "this" {{\n{_hcl_block(found.block, type_name)}\n}}')
     for type_name in sorted(schema.data_source_types):
         found = schema.data_source(type_name)
         assert found is not None
-        parts.append(f'data "{type_name}" "this" {{\n{_hcl_block(found.block)}\n}}')
+        parts.append(f'data "{type_name}" "this" {{\n{_hcl_block(found.block, type_name)}\n}}')
     workspace.write("\n\n".join(parts))
     workspace.init()
     workspace.apply()
     workspace.assert_no_changes()
     workspace.run("destroy", "-input=false", "-no-color", "-auto-approve")
+
+
+QUEUE_WITH_POLICY = (
+    HEADER
+    + """
+resource "aws_batch_scheduling_policy" "this" {
+  name = "fair"
+  fair_share_policy {
+    share_distribution {
+      share_identifier = "teama"
+      weight_factor    = 1
+    }
+  }
+}
+
+resource "aws_batch_job_queue" "this" {
+  name     = "jobs"
+  state    = "ENABLED"
+  priority = 1
+  POLICY
+}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        ("", "scheduling_policy_arn = aws_batch_scheduling_policy.this.arn", "cannot get one"),
+        ("scheduling_policy_arn = aws_batch_scheduling_policy.this.arn", "",
+         "can be replaced but not removed"),
+    ],
+    ids=["policy_added", "policy_removed"],
+)
+def test_the_account_refuses_a_scheduling_policy_added_or_removed(
+    workspace: Workspace, before: str, after: str, message: str
+) -> None:
+    workspace.write(QUEUE_WITH_POLICY.replace("POLICY", before))
+    workspace.init()
+    workspace.apply()
+    workspace.write(QUEUE_WITH_POLICY.replace("POLICY", after))
+    assert workspace.plan()["aws_batch_job_queue.this"] == "update"
+    result = workspace.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
+    assert result.returncode == 1
+    stderr = " ".join(result.stderr.split())
+    assert "updating Batch Job Queue (jobs)" in stderr and message in stderr, result.stderr
+
+
+SPOT = (
+    HEADER
+    + """
+resource "aws_batch_compute_environment" "this" {
+  name_prefix = "spot-"
+  type        = "MANAGED"
+
+  compute_resources {
+    type               = "SPOT"
+    STRATEGY
+    max_vcpus          = 16
+    instance_type      = ["optimal"]
+    instance_role      = "arn:aws:iam::123456789012:instance-profile/batch-instance"
+    subnets            = ["subnet-0123456789abcdef0"]
+    security_group_ids = ["sg-0123456789abcdef0"]
+  }
+}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "refused"),
+    [('allocation_strategy = "BEST_FIT"', True), ("", True),
+     ('allocation_strategy = "SPOT_PRICE_CAPACITY_OPTIMIZED"', False),
+     ('allocation_strategy = "BEST_FIT"\n    spot_iam_fleet_role = '
+      '"arn:aws:iam::123456789012:role/spot-fleet"', False)],
+    ids=["best_fit", "no_strategy", "price_capacity", "best_fit_with_fleet_role"],
+)
+def test_the_account_refuses_spot_best_fit_without_a_fleet_role(
+    workspace: Workspace, strategy: str, refused: bool
+) -> None:
+    workspace.write(SPOT.replace("STRATEGY", strategy))
+    workspace.init()
+    result = workspace.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
+    assert (result.returncode == 1) is refused, result.stderr
+    if refused:
+        assert "needs spot_iam_fleet_role" in " ".join(result.stderr.split())

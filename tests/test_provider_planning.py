@@ -383,3 +383,16 @@ def test_every_resource_type_applies_and_replans_clean(type_name: str) -> None:
     assert isinstance(state["id"], str) and state["id"]
     again = plan_resource(type_name, block(type_name), state, state, config, CTX)
     assert again.planned == state and again.requires_replace == []
+
+
+def test_evaluate_on_exit_change_replaces_the_job_definition() -> None:
+    # retry_strategy.evaluate_on_exit is ForceNew (internal/service/batch/job_definition.go).
+    def job(action: str) -> dict[str, object]:
+        return {"name": "job", "type": "container", "retry_strategy": [
+            {"attempts": 2, "evaluate_on_exit": [{"action": action, "on_status_reason": "Host*"}]}]}
+
+    state = created("aws_batch_job_definition", job("RETRY"))
+    kind = block("aws_batch_job_definition")
+    plan = plan_resource("aws_batch_job_definition", kind, state, {**state, **job("EXIT")},
+                         job("EXIT"), CTX)
+    assert ("retry_strategy", 0, "evaluate_on_exit") in plan.requires_replace

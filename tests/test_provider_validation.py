@@ -35,3 +35,31 @@ def test_invalid_arguments_are_reported(
 )
 def test_valid_or_unknown_arguments_pass(type_name: str, config: dict[str, object]) -> None:
     assert check_resource(type_name, config) == []
+
+
+def test_nested_problems_carry_their_attribute_path() -> None:
+    config = {"compute_resources": [{"type": "EC2", "allocation_strategy": "BEST_FITT"}]}
+    (problem,) = check_resource("aws_batch_compute_environment", config)
+    assert problem.path == ("compute_resources", 0, "allocation_strategy")
+    assert problem.attribute == "compute_resources"
+    assert '"BEST_FIT_PROGRESSIVE"' in problem.summary and "got BEST_FITT" in problem.summary
+
+
+def test_api_checks_are_apart_from_the_provider_ones() -> None:
+    assert check_resource("aws_iam_role", {"name": "bad name"}) == []
+    (problem,) = check_resource("aws_iam_role", {"name": "bad name"}, enforced_by="aws")
+    assert "failed to satisfy constraint" in problem.summary
+
+
+def test_paths_into_sets_stop_at_the_set() -> None:
+    from batchform.provider.service import schema_path
+    from batchform.schema import load_provider_schema
+
+    found = load_provider_schema().resource("aws_batch_scheduling_policy")
+    assert found is not None
+    path = ("fair_share_policy", 0, "share_distribution", 0, "share_identifier")
+    assert schema_path(found.block, path) == ("fair_share_policy", 0, "share_distribution")
+    queue = load_provider_schema().resource("aws_batch_job_queue")
+    assert queue is not None
+    deep = ("job_state_time_limit_action", 0, "action")
+    assert schema_path(queue.block, deep) == deep

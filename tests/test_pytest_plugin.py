@@ -245,15 +245,42 @@ QUEUE = "module.job_queue_default.aws_batch_job_queue.this"
 
 
 @pytest.mark.lifecycle
-def test_spec_changes_replace_or_update_the_compute_environment(
+def test_instance_type_change_updates_the_default_stack_in_place(
     batchform_stack: StackFactory,
 ) -> None:
     from batchform.specfile import starter_spec_text
 
     spec = tomllib.loads(starter_spec_text())
     stack = batchform_stack(spec, provider="offline")
-    # The default stack has its own service role, so the environment is not updatable in place:
-    # new instance types replace it, new before old, and the queue follows in place.
+    # The service-linked role and BEST_FIT_PROGRESSIVE make the environment updatable: new
+    # instance types are an infrastructure update, and nothing else changes.
+    spec["compute_environments"][0]["instance_types"] = ["c6i.2xlarge"]
+    plan = stack.change(spec)
+    assert plan.changed() == [CE]
+    assert plan[CE].action == "update"
+    old_arn = stack.outputs["compute_environments"]["ondemand"]
+    assert stack.apply(plan)["compute_environments"]["ondemand"] == old_arn
+    stack.terraform.check_idempotent()
+
+    spec["compute_environments"][0]["max_vcpus"] = 128
+    plan = stack.change(spec)
+    assert plan.changed() == [CE]
+    assert plan[CE].action == "update"
+    stack.apply(plan)
+    stack.terraform.check_idempotent()
+
+
+@pytest.mark.lifecycle
+def test_instance_type_change_with_a_custom_service_role_replaces_new_before_old(
+    batchform_stack: StackFactory,
+) -> None:
+    from batchform.specfile import starter_spec_text
+
+    spec = tomllib.loads(starter_spec_text())
+    spec["service_role"] = "custom"
+    stack = batchform_stack(spec, provider="offline")
+    # A role of the stack's own makes the environment not updatable: new instance types replace
+    # it, new before old, and the queue follows in place.
     spec["compute_environments"][0]["instance_types"] = ["c6i.2xlarge"]
     plan = stack.change(spec)
     assert (plan[CE].action, plan[CE].create_before_destroy) == ("replace", True)
@@ -262,9 +289,25 @@ def test_spec_changes_replace_or_update_the_compute_environment(
     assert stack.apply(plan)["compute_environments"]["ondemand"] != old_arn
     stack.terraform.check_idempotent()
 
-    spec["compute_environments"][0]["max_vcpus"] = 128
+
+@pytest.mark.lifecycle
+def test_fair_share_switched_on_and_off_converges_in_one_apply(
+    batchform_stack: StackFactory,
+) -> None:
+    from batchform.specfile import starter_spec_text
+
+    spec = tomllib.loads(starter_spec_text())
+    stack = batchform_stack(spec, provider="offline")
+    # AWS refuses a scheduling policy added to a queue or removed from one (the offline account
+    # too): the generated queue is replaced instead, and the next plan is empty.
+    spec["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
     plan = stack.change(spec)
-    assert plan.changed() == [CE]
-    assert plan[CE].action == "update"
+    assert plan[QUEUE].action == "replace"
+    stack.apply(plan)
+    stack.terraform.check_idempotent()
+
+    del spec["job_queues"][0]["fair_share"]
+    plan = stack.change(spec)
+    assert plan[QUEUE].action == "replace"
     stack.apply(plan)
     stack.terraform.check_idempotent()

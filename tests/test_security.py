@@ -100,7 +100,7 @@ def test_checkov_finds_nothing_in_the_golden_stack(case: Path, checkov_bin: str)
     ]
     assert failed == [], "\n".join(failed)
     assert summary["parsing_errors"] == 0
-    assert summary["passed"] > 40
+    assert summary["passed"] > 30
     for check in report["results"]["skipped_checks"]:
         assert check["check_id"] in ACCEPTED_SUPPRESSIONS, check["check_id"]
         assert len(check["check_result"].get("suppress_comment", "")) > 20, check

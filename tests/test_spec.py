@@ -107,3 +107,39 @@ def test_write_starter_refuses_to_overwrite(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--force"):
         write_starter_spec(target)
     write_starter_spec(target, force=True)
+
+
+def test_the_choices_the_spec_offers_are_values_the_api_takes() -> None:
+    from typing import get_args
+
+    from batchform.aws import constraints
+    from batchform.spec import ComputeEnvironment
+
+    offered_types = set(get_args(ComputeEnvironment.model_fields["type"].annotation))
+    api_types = constraints.allowed_values("aws_batch_compute_environment", "compute_resources.type")
+    assert offered_types <= set(api_types)
+    strategy = ComputeEnvironment.model_fields["allocation_strategy"].annotation
+    offered = {value for member in get_args(strategy) for value in get_args(member)}
+    api = constraints.allowed_values(
+        "aws_batch_compute_environment", "compute_resources.allocation_strategy"
+    )
+    assert offered and offered <= set(api)
+
+
+def test_compute_environments_know_their_architecture_and_types() -> None:
+    text = MINIMAL.replace('name = "ce"', 'name = "ce"\ninstance_types = ["m7g"]')
+    ce = parse_spec(text, source="s.toml", suffix=".toml").compute_environments[0]
+    assert ce.architecture == "arm64"
+    assert ce.known_instance_types and all(t.family == "m7g" for t in ce.known_instance_types)
+    default = parse_spec(MINIMAL, source="s.toml", suffix=".toml").compute_environments[0]
+    assert default.architecture == "x86_64" and default.known_instance_types is None
+
+
+def test_a_job_too_big_for_an_unqueued_environment_is_not_judged_by_it() -> None:
+    # Only compute environments some queue feeds can run the job; optimal ones are not judged.
+    text = MINIMAL + (
+        '\n[[compute_environments]]\nname = "small"\ninstance_types = ["c6i.large"]\n'
+        '\n[[job_definitions]]\nname = "big"\nimage = "alpine:3"\nvcpus = 16\nmemory = 65536\n'
+    )
+    spec = parse_spec(text, source="s.toml", suffix=".toml")
+    assert [ce.name for ce in spec.queued_environments] == ["ce"]

@@ -307,6 +307,64 @@ CASES = [
          ".toml", "tags", ("not starting with 'aws:'",)),
     Case("region-not-a-region", toml('region = "us-east-1"', 'region = "us-east"'), ".toml",
          "region", ("not an AWS region like 'us-east-1'",), 'region = "us-east"'),
+    # --- what AWS refuses (the facts package) ----------------------------------------------
+    Case("region-unknown", toml('region = "us-east-1"', 'region = "us-east-9"'), ".toml",
+         "region", ("'us-east-9' is not an AWS region", "did you mean"), 'region = "us-east-9"'),
+    Case("instance-type-misspelt", toml('instance_types = ["c6i.large"]', 'instance_types = ["c6i.larg"]'),
+         ".toml", "compute_environments.0.instance_types",
+         ("'c6i.larg' is not an EC2 instance type", "did you mean 'c6i.large'?"), "c6i.larg"),
+    Case("instance-types-of-two-architectures",
+         toml('instance_types = ["c6i.large"]', 'instance_types = ["m7g.large", "c6i.large"]'),
+         ".toml", "compute_environments.0.instance_types",
+         ("mixes arm64 (m7g.large) and x86_64 (c6i.large)", "one architecture"), "m7g.large"),
+    Case("queue-of-two-architectures",
+         toml('[[compute_environments]]\nname = "fargate"',
+              '[[compute_environments]]\nname = "graviton"\ninstance_types = ["m7g"]\n\n'
+              '[[compute_environments]]\nname = "fargate"').replace(
+             'compute_environments = ["ondemand"]', 'compute_environments = ["ondemand", "graviton"]'),
+         ".toml", "job_queues.0.compute_environments",
+         ("mixes arm64 (graviton) and x86_64 (ondemand)", "its own queue")),
+    Case("job-fits-no-instance-type",
+         toml("vcpus = 1\nmemory = 1024", "vcpus = 16\nmemory = 65536"), ".toml",
+         "job_definitions.0.vcpus",
+         ('16 vCPU / 65536 MiB fits no instance type of compute environment "ondemand" '
+          "(c6i.large tops out at 2 vCPU / about 3.8 GiB)", "add c6i.12xlarge or lower the job")),
+    Case("spot-best-fit-without-fleet-role",
+         toml('type = "EC2"', 'type = "SPOT"\nallocation_strategy = "BEST_FIT"'), ".toml",
+         "compute_environments.0.allocation_strategy",
+         ("BEST_FIT on SPOT needs a Spot Fleet IAM role", "SPOT_PRICE_CAPACITY_OPTIMIZED"),
+         "allocation_strategy"),
+    Case("share-identifier-too-long",
+         toml("priority = 1", 'priority = 1\nfair_share = { shares = { ' + "a" * 256 + ' = 1 } }'),
+         ".toml", "job_queues.0.fair_share.shares", ("use 1 to 255 letters and digits",)),
+    Case("share-identifiers-overlap",
+         toml("priority = 1", 'priority = 1\nfair_share = { shares = { "teama*" = 1, teama1 = 2 } }'),
+         ".toml", "job_queues.0.fair_share.shares", ("'teama*' and 'teama1' overlap",)),
+    Case("secret-partial-arn", toml(
+        '"arn:aws:ssm:us-east-1:123456789012:parameter/token"',
+        '"arn:aws:secretsmanager:us-east-1:123456789012:secret:token"'), ".toml",
+         "job_definitions.0.secrets", ("partial Secrets Manager ARN", "IAM matches only that full ARN")),
+    Case("kms-alias-for-secrets", toml('tags = { team = "data" }',
+                                       'tags = { team = "data" }\nsecrets_kms_key_arn = '
+                                       '"arn:aws:kms:us-east-1:123456789012:alias/app"'),
+         ".toml", "secrets_kms_key_arn", ("is a KMS alias ARN", "give the key ARN")),
+    Case("kms-key-without-secrets", toml(
+        'secrets = { API_TOKEN = "arn:aws:ssm:us-east-1:123456789012:parameter/token" }\n',
+        "").replace('tags = { team = "data" }', 'tags = { team = "data" }\nsecrets_kms_key_arn = '
+                    '"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab"'),
+         ".toml", "secrets_kms_key_arn", ("no job has any",)),
+    Case("service-role-unknown", toml('tags = { team = "data" }',
+                                      'tags = { team = "data" }\nservice_role = "mine"'),
+         ".toml", "service_role", ("'mine' is not allowed", "'custom'"), 'service_role = "mine"'),
+    Case("compute-name-prefix-too-long",
+         toml('name = "fargate"', f'name = "{"f" * 100}"').replace(
+             'compute_environments = ["fargate"]', f'compute_environments = ["{"f" * 100}"]'),
+         ".toml", "compute_environments.1.name", ("name prefix", "is 106 characters", "allows 102")),
+    Case("compute-role-name-too-long-custom-role",
+         toml('name = "fargate"', f'name = "{"f" * 50}"').replace(
+             'compute_environments = ["fargate"]', f'compute_environments = ["{"f" * 50}"]').replace(
+             'tags = { team = "data" }', 'tags = { team = "data" }\nservice_role = "custom"'),
+         ".toml", "compute_environments.1.name", ("-batch-service' would be", "IAM allows 64")),
 ]
 
 

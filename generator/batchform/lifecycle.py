@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from batchform.aws import provider
 from batchform.errors import (
     BatchformError,
     ProviderUnavailableError,
@@ -22,7 +23,7 @@ from batchform.harness import DEFAULT_TIMEOUT, Plan, Terraform
 ProviderMode = Literal["auto", "offline", "registry"]
 # `auto` only probes the registry: a short bound keeps offline machines from hanging.
 PROBE_TIMEOUT = 60.0
-AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+AWS_PROVIDER = provider.ADDRESS
 # What `terraform init` says when it could not get a provider (as opposed to a config error).
 PROVIDER_INSTALL_ERROR = re.compile(
     r"Failed to (query available provider packages|install provider|resolve provider packages)"

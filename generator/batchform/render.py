@@ -13,6 +13,7 @@ from typing import Literal
 import jinja2
 
 from batchform import __version__, hcl
+from batchform.aws import endpoints, names, provider, rules, secrets
 from batchform.cache import default_cache_dir, digest
 from batchform.spec import FARGATE_FAMILY, Spec
 
@@ -21,15 +22,12 @@ MODULES = ("network", "compute_environment", "job_queue", "job_definition")
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 ROOT_FILES = ("main.tf", "versions.tf", "outputs.tf")
 REQUIRED_TERRAFORM = ">= 1.5.0"
-AWS_PROVIDER = "~> 6.0"
 # Cancel jobs stuck RUNNABLE for these reasons (AWS Batch JobStateTimeLimitAction.reason).
 RUNNABLE_TIMEOUT_REASONS = (
     "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
     "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
     "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
 )
-# Interface endpoints compute needs when subnets have no internet path.
-BASE_INTERFACE_ENDPOINTS = ("ecs-agent", "ecs-telemetry", "ecs", "ecr.api", "ecr.dkr", "logs")
 
 Usage = Literal["none", "some", "all"]
 
@@ -47,6 +45,10 @@ class Features:
 
     ce_ec2: Usage
     ce_spot_bid: Usage
+    # A role of the stack's own instead of the service-linked role (spec service_role = "custom").
+    ce_custom_service_role: bool
+    # Which EC2/SPOT environments AWS updates in place (service-linked role, updatable strategy).
+    ce_updatable: Usage
     queue_fair_share: Usage
     queue_timeout: Usage
     job_fargate: Usage
@@ -55,6 +57,7 @@ class Features:
     job_secretsmanager: bool
     job_timeout: Usage
     job_policies: bool
+    job_secrets_kms: bool
 
     @property
     def job_execution_role(self) -> bool:
@@ -76,6 +79,8 @@ class NetworkPlan:
     interface_endpoints: list[str] = field(default_factory=list)
     flow_logs: bool = False
     creates_security_group: bool = True
+    # Security group names start with the stack name, unless EC2 keeps that start for group ids.
+    security_group_prefix: str = "${var.name}"
 
     @property
     def compute_subnets(self) -> str:
@@ -107,19 +112,34 @@ def plan_stack(spec: Spec) -> Stack:
     queues = spec.job_queues
     jobs = spec.job_definitions
     secret_arns = [arn for job in jobs for arn in job.secrets.values()]
+    ec2 = [ce for ce in ces if ce.type not in FARGATE_FAMILY]
+    custom_role = spec.service_role == "custom"
     features = Features(
         ce_ec2=usage([ce.type not in FARGATE_FAMILY for ce in ces]),
         ce_spot_bid=usage([ce.bid_percentage is not None for ce in ces]),
+        ce_custom_service_role=custom_role,
+        ce_updatable=usage([
+            not custom_role and rules.is_updatable_allocation_strategy(ce.resolved_allocation_strategy)
+            for ce in ec2
+        ]),
         queue_fair_share=usage([queue.fair_share is not None for queue in queues]),
         queue_timeout=usage([queue.runnable_timeout_seconds is not None for queue in queues]),
         job_fargate=usage([job.platform == "FARGATE" for job in jobs]),
         job_secrets=usage([job.uses_secrets for job in jobs]),
-        job_ssm=any(":ssm:" in arn for arn in secret_arns),
-        job_secretsmanager=any(":secretsmanager:" in arn for arn in secret_arns),
+        job_ssm=any(secrets.is_ssm(arn) for arn in secret_arns),
+        job_secretsmanager=any(secrets.is_secrets_manager(arn) for arn in secret_arns),
         job_timeout=usage([job.timeout_seconds is not None for job in jobs]),
         job_policies=any(job.job_role_policy_arns for job in jobs),
+        job_secrets_kms=spec.secrets_kms_key_arn is not None and bool(secret_arns),
     )
     return Stack(spec=spec, features=features, network=_plan_network(spec))
+
+
+def _security_group_prefix(spec: Spec) -> str:
+    """How security group names start: with the stack name, but never with "sg-"."""
+    if spec.name.startswith(names.SECURITY_GROUP_RESERVED_PREFIX):
+        return "batch-${var.name}"
+    return "${var.name}"
 
 
 def _plan_network(spec: Spec) -> NetworkPlan:
@@ -132,6 +152,7 @@ def _plan_network(spec: Spec) -> NetworkPlan:
             zone_names=zone_names,
             zone_count=net.zone_count,
             creates_security_group=not net.security_group_ids,
+            security_group_prefix=_security_group_prefix(spec),
         )
     # Subnets are carved out of the VPC in blocks of a sixteenth (a /20 of a /16).
     vpc = ipaddress.IPv4Network(net.cidr)
@@ -139,14 +160,13 @@ def _plan_network(spec: Spec) -> NetworkPlan:
     count = net.zone_count
     private = blocks[:count] if net.mode != "public" else []
     public = blocks[8 : 8 + count] if net.mode in ("public", "nat") else []
-    endpoints: list[str] = []
+    interface: list[str] = []
     if net.mode == "endpoints":
-        endpoints = list(BASE_INTERFACE_ENDPOINTS)
         arns = [arn for job in spec.job_definitions for arn in job.secrets.values()]
-        if any(":secretsmanager:" in arn for arn in arns):
-            endpoints.append("secretsmanager")
-        if any(":ssm:" in arn for arn in arns):
-            endpoints.append("ssm")
+        interface = endpoints.compute_interface_endpoints(
+            secretsmanager=any(secrets.is_secrets_manager(arn) for arn in arns),
+            ssm=any(secrets.is_ssm(arn) for arn in arns),
+        )
     return NetworkPlan(
         mode=net.mode,
         cidr=net.cidr,
@@ -155,8 +175,9 @@ def _plan_network(spec: Spec) -> NetworkPlan:
         public_subnet_cidrs=public,
         private_subnet_cidrs=private,
         nat_per_az=net.mode == "nat" and net.nat_gateways == "per_az",
-        interface_endpoints=endpoints,
+        interface_endpoints=interface,
         flow_logs=net.flow_logs,
+        security_group_prefix=_security_group_prefix(spec),
     )
 
 
@@ -195,7 +216,8 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         required_terraform=REQUIRED_TERRAFORM,
-        aws_provider=AWS_PROVIDER,
+        aws_provider=provider.VERSION_CONSTRAINT,
+        aws_provider_source=provider.SOURCE,
         runnable_timeout_reasons=RUNNABLE_TIMEOUT_REASONS,
     )
     return env

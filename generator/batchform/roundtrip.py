@@ -354,7 +354,10 @@ class _Checker:
             self.fail(path, "the compute environment lacks create_before_destroy", needle)
         if "name_prefix" not in body or "name" in body:
             self.fail(path, "the compute environment must use name_prefix", needle)
-        if "${aws_iam_role_policy_attachment.service}" not in body.get("depends_on", []):
+        # Without service_role AWS Batch uses its service-linked role: no attachment to wait for.
+        if "service_role" in body and "${aws_iam_role_policy_attachment.service}" not in body.get(
+            "depends_on", []
+        ):
             self.fail(path, "the compute environment must depend on the service role's "
                       "policy attachment", needle)
         resources = body.get("compute_resources", [{}])[0]

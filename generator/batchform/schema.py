@@ -9,7 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
+from batchform.aws.provider import ADDRESS as PROVIDER_ADDRESS
+
 SNAPSHOT_PATH = Path(__file__).parent / "data" / "aws_provider_schema.json"
 
 # cty type JSON: "string" | "number" | "bool" | "dynamic" | ["list"|"set"|"map", T] |

@@ -17,29 +17,23 @@ from pydantic import (
     model_validator,
 )
 
-from batchform import fargate
+from batchform.aws import (
+    ecr,
+    fargate,
+    instance_types,
+    names,
+    regions,
+    rules,
+    secrets,
+    validators,
+)
+from batchform.aws.instance_types import InstanceType
+from batchform.aws.values import Constraint
 
-# Batch names (compute environments, queues, job definitions, scheduling policies).
-BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}\Z")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 # Names that read as credentials must come from `secrets`, never as plain environment values.
 SECRET_LOOKING_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|_KEY$|^KEY$|CREDENTIAL", re.I)
-SECRET_ARN = re.compile(
-    r"^arn:aws[a-z-]*:(?:ssm:[a-z0-9-]+:[0-9]{12}:parameter/"
-    r"|secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:)[^\s\x00-\x1f\x7f]+\Z"
-)
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(?:aws|[0-9]{12}):policy/[^\s\x00-\x1f\x7f]+\Z")
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]\Z")
-# Images a VPC endpoint can serve: the account's private ECR (pull-through caches included).
-PRIVATE_ECR_IMAGE = re.compile(
-    r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/"
-)
-
-# CloudWatch Logs retention values (PutRetentionPolicy, AWS CloudWatch Logs API reference).
-LOG_RETENTION_DAYS = frozenset(
-    {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-     2922, 3288, 3653}
-)
 # Ranges a VPC cannot use (Amazon VPC user guide, "VPC CIDR blocks"; RFC 6890).
 RESERVED_RANGES = (
     ("0.0.0.0/8", "'this network'"),
@@ -58,8 +52,10 @@ AWS_ID = {
 }
 EC2_FAMILY = ("EC2", "SPOT")
 FARGATE_FAMILY = ("FARGATE", "FARGATE_SPOT")
-# The longest generated IAM role name suffix: "<name>-<ce>-batch-instance" (IAM: 64 characters).
-IAM_ROLE_SUFFIX = "-batch-instance"
+# The longest IAM role names the modules derive from the stack and object names.
+INSTANCE_ROLE_SUFFIX = "-batch-instance"
+SERVICE_ROLE_SUFFIX = "-batch-service"
+EXECUTION_ROLE_SUFFIX = "-execution"
 
 BatchName = Annotated[str, Field(description="Letters, digits, '-' and '_', 1-128 characters.")]
 
@@ -106,12 +102,25 @@ def _strings(value: Any) -> Iterable[str]:
 
 
 def _check_batch_name(value: str) -> str:
-    if not BATCH_NAME.match(value):
+    # The name AWS sees is "<stack>-<name>"; the stack name already starts with a letter.
+    if not value or names.BATCH_NAME_INVALID_CHARACTER.search(value) or len(value) > (
+        names.BATCH_NAME_MAX_LENGTH
+    ):
         raise ValueError(
             f"{value!r} is not a valid AWS Batch name: use letters, digits, '-' and '_' only "
-            "(no spaces), 1 to 128 characters, e.g. 'nightly-etl'"
+            f"(no spaces), 1 to {names.BATCH_NAME_MAX_LENGTH} characters, e.g. 'nightly-etl'"
         )
     return value
+
+
+def _low(constraint: Constraint) -> int | None:
+    """The lower bound of a range constraint of the facts package, for a Field."""
+    return None if constraint.minimum is None else int(constraint.minimum)
+
+
+def _high(constraint: Constraint) -> int | None:
+    """The upper bound of a range constraint of the facts package, for a Field."""
+    return None if constraint.maximum is None else int(constraint.maximum)
 
 
 def _is_tag_text(text: str) -> bool:
@@ -242,16 +251,29 @@ class ComputeEnvironment(Model):
     @field_validator("instance_types")
     @classmethod
     def _instance_types(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None:
-            if not value:
-                raise ValueError("give at least one instance type, or leave it out for 'optimal'")
-            for item in value:
-                if not re.match(r"^[a-z0-9-]+(\.[a-z0-9]+)?\Z", item):
-                    raise ValueError(
-                        f"{item!r} is not an instance type or family like 'c6i.large' or 'c6i'"
-                    )
-            if len(set(value)) != len(value):
-                raise ValueError("instance types must be unique")
+        if value is None:
+            return value
+        if not value:
+            raise ValueError("give at least one instance type, or leave it out for 'optimal'")
+        for item in value:
+            if not instance_types.is_known(item):
+                close = instance_types.suggest(item)
+                hint = f"did you mean {close!r}? " if close else ""
+                raise ValueError(
+                    f"{item!r} is not an EC2 instance type or family; {hint}use types like "
+                    "'c6i.large', families like 'c6i', or 'optimal' (EC2's catalogue of "
+                    f"{len(instance_types.catalogue())} types)"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("instance types must be unique")
+        mixed = _architectures(value)
+        if len(mixed) > 1:
+            listing = " and ".join(f"{arch} ({', '.join(items)})" for arch, items in mixed.items())
+            raise ValueError(
+                f"mixes {listing} instance types; a compute environment runs one architecture "
+                f"({rules.ONE_ARCHITECTURE.source}), so give each its own compute environment "
+                "and job queue"
+            )
         return value
 
     @model_validator(mode="after")
@@ -273,14 +295,20 @@ class ComputeEnvironment(Model):
             )
         if self.bid_percentage is not None and self.type != "SPOT":
             _fail("bid_percentage", "bid_percentage only applies to type SPOT")
-        if self.type == "EC2" and self.allocation_strategy in (
-            "SPOT_CAPACITY_OPTIMIZED",
-            "SPOT_PRICE_CAPACITY_OPTIMIZED",
-        ):
+        if self.type == "EC2" and self.allocation_strategy in rules.SPOT_ONLY_ALLOCATION_STRATEGIES:
             _fail(
                 "allocation_strategy",
                 f"allocation_strategy {self.allocation_strategy} is for SPOT; "
                 "EC2 takes BEST_FIT_PROGRESSIVE or BEST_FIT",
+            )
+        if rules.needs_spot_fleet_role(self.type, self.resolved_allocation_strategy):
+            # batchform creates no Spot Fleet role: the updatable strategies need none.
+            _fail(
+                "allocation_strategy",
+                "allocation_strategy BEST_FIT on SPOT needs a Spot Fleet IAM role "
+                f"(spot_iam_fleet_role; {rules.SPOT_FLEET_ROLE.source}) and never updates in "
+                "place; use SPOT_PRICE_CAPACITY_OPTIMIZED (the default) or "
+                "SPOT_CAPACITY_OPTIMIZED, which need no role",
             )
         return self
 
@@ -311,12 +339,42 @@ class ComputeEnvironment(Model):
             return self.allocation_strategy
         return "SPOT_PRICE_CAPACITY_OPTIMIZED" if self.type == "SPOT" else "BEST_FIT_PROGRESSIVE"
 
+    @property
+    def architecture(self) -> str | None:
+        """The architecture EC2/SPOT instances run (x86_64, arm64); None on Fargate."""
+        if self.is_fargate:
+            return None
+        found = _architectures(self.resolved_instance_types)
+        return next(iter(found), None)
+
+    @property
+    def known_instance_types(self) -> list[InstanceType] | None:
+        """The instance types jobs may land on, None when EC2 picks them ('optimal')."""
+        return None if self.is_fargate else instance_types.expand(self.resolved_instance_types)
+
+
+def _architectures(types: Sequence[str]) -> dict[str, list[str]]:
+    """The architectures of instance types, families or Batch's choices, with who runs each."""
+    found: dict[str, list[str]] = {}
+    for item in types:
+        for arch in sorted(instance_types.architectures(item)):
+            found.setdefault(arch, []).append(item)
+    return dict(sorted(found.items()))
+
 
 class FairShare(Model):
     """A fair-share scheduling policy for a job queue."""
 
-    share_decay_seconds: int = Field(default=0, ge=0, le=604_800)
-    compute_reservation: int = Field(default=0, ge=0, le=99)
+    share_decay_seconds: int = Field(
+        default=0,
+        ge=_low(validators.SHARE_DECAY_SECONDS),
+        le=_high(validators.SHARE_DECAY_SECONDS),
+    )
+    compute_reservation: int = Field(
+        default=0,
+        ge=_low(validators.COMPUTE_RESERVATION),
+        le=_high(validators.COMPUTE_RESERVATION),
+    )
     shares: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("shares", mode="before")
@@ -330,17 +388,38 @@ class FairShare(Model):
     @field_validator("shares")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        for identifier, weight in value.items():
-            if not re.match(r"^[A-Za-z0-9]{1,255}\*?\Z", identifier):
+        limit = int(validators.SHARE_DISTRIBUTIONS.maximum or 0)
+        if len(value) > limit:
+            raise ValueError(f"a fair-share policy takes at most {limit} shares, got {len(value)}")
+        weight = validators.WEIGHT_FACTOR
+        for identifier, factor in value.items():
+            if not identifier or not validators.SHARE_IDENTIFIER.allows(identifier):
                 raise ValueError(
-                    f"share identifier {identifier!r}: use letters and digits, optionally ending "
-                    "in '*' (a prefix)"
+                    f"share identifier {identifier!r}: use 1 to 255 letters and digits, "
+                    "optionally ending in '*' (a prefix)"
                 )
-            if not 0.0001 <= weight <= 999.9999:
+            if not weight.allows(factor):
                 raise ValueError(
-                    f"share {identifier!r}: weight {weight} must be between 0.0001 and 999.9999"
+                    f"share {identifier!r}: weight {factor} must be between {weight.minimum} "
+                    f"and {weight.maximum}"
                 )
+        overlap = rules.overlapping_share_identifiers(list(value))
+        if overlap is not None:
+            raise ValueError(
+                f"shares {overlap[0]!r} and {overlap[1]!r} overlap, which a fair-share policy "
+                f"cannot hold ({rules.SHARE_IDENTIFIERS_DISTINCT.source}); keep the prefix"
+            )
         return value
+
+    @property
+    def submit_share_identifier(self) -> str:
+        """A share identifier SubmitJob can pass to this queue, for examples."""
+        exact = [identifier for identifier in self.shares if not identifier.endswith("*")]
+        if exact:
+            return exact[0]
+        prefixes = [identifier[:-1] for identifier in self.shares if identifier[:-1]]
+        # Identifiers the policy does not list get the default weight (SHARE_IDENTIFIERS_DISTINCT).
+        return f"{prefixes[0]}1" if prefixes else "default"
 
 
 class JobQueue(Model):
@@ -349,7 +428,11 @@ class JobQueue(Model):
     name: BatchName
     priority: int = Field(default=1, ge=0, le=1000)
     compute_environments: list[str] = Field(min_length=1)
-    runnable_timeout_seconds: int | None = Field(default=None, ge=600, le=86_400)
+    runnable_timeout_seconds: int | None = Field(
+        default=None,
+        ge=_low(validators.RUNNABLE_TIME_LIMIT_SECONDS),
+        le=_high(validators.RUNNABLE_TIME_LIMIT_SECONDS),
+    )
     fair_share: FairShare | None = None
 
     _name = field_validator("name")(_check_batch_name)
@@ -357,10 +440,10 @@ class JobQueue(Model):
     @field_validator("compute_environments")
     @classmethod
     def _count(cls, value: list[str]) -> list[str]:
-        if len(value) > 3:
+        if len(value) > rules.QUEUE_MAX_ENVIRONMENTS:
             raise ValueError(
-                f"a job queue takes at most 3 compute environments, got {len(value)}; "
-                "split them over several queues"
+                f"a job queue takes at most {rules.QUEUE_MAX_ENVIRONMENTS} compute environments, "
+                f"got {len(value)}; split them over several queues"
             )
         if len(set(value)) != len(value):
             raise ValueError("each compute environment may appear once")
@@ -378,8 +461,14 @@ class JobDefinition(Model):
     memory: int = Field(default=2048, ge=4)
     environment: dict[str, str] = Field(default_factory=dict)
     secrets: dict[str, str] = Field(default_factory=dict)
-    retry_attempts: int = Field(default=1, ge=1, le=10)
-    timeout_seconds: int | None = Field(default=None, ge=60)
+    retry_attempts: int = Field(
+        default=1, ge=_low(validators.RETRY_ATTEMPTS), le=_high(validators.RETRY_ATTEMPTS)
+    )
+    timeout_seconds: int | None = Field(
+        default=None,
+        ge=_low(validators.ATTEMPT_DURATION_SECONDS),
+        le=_high(validators.ATTEMPT_DURATION_SECONDS),
+    )
     job_role_policy_arns: list[str] = Field(default_factory=list)
     log_retention_days: int = 30
 
@@ -419,12 +508,9 @@ class JobDefinition(Model):
     def _secrets(cls, value: dict[str, str]) -> dict[str, str]:
         for key, arn in value.items():
             _check_env_name(key)
-            if not SECRET_ARN.match(arn):
-                raise ValueError(
-                    f"{key}: {arn!r} is not an SSM parameter or Secrets Manager ARN, e.g. "
-                    "'arn:aws:ssm:us-east-1:123456789012:parameter/name' or "
-                    "'arn:aws:secretsmanager:us-east-1:123456789012:secret:name'"
-                )
+            problem = secrets.problem(arn)
+            if problem is not None:
+                raise ValueError(f"{key}: {problem}")
         return value
 
     @field_validator("job_role_policy_arns")
@@ -443,9 +529,13 @@ class JobDefinition(Model):
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
-        if value not in LOG_RETENTION_DAYS:
-            allowed = ", ".join(str(v) for v in sorted(LOG_RETENTION_DAYS))
-            raise ValueError(f"{value} is not a CloudWatch Logs retention; use one of {allowed}")
+        allowed = validators.LOG_RETENTION_DAYS.values
+        if value not in allowed:
+            listing = ", ".join(str(v) for v in sorted(allowed))
+            raise ValueError(
+                f"{value} is not a CloudWatch Logs retention; use one of {listing} (0 keeps "
+                "the logs forever)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -483,12 +573,19 @@ def _check_fargate_size(vcpus: float, memory: int) -> None:
         )
 
 
+Problems = list[tuple[str, str]]
+
+
 class Spec(Model):
     """A whole stack: network, compute environments, job queues and job definitions."""
 
     name: str
     region: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+    # "service-linked": AWSServiceRoleForBatch, which lets instance types, subnets and the
+    # allocation strategy change in place; "custom": a role of the stack's own.
+    service_role: Literal["service-linked", "custom"] = "service-linked"
+    secrets_kms_key_arn: str | None = None
     network: Network = Field(default_factory=Network)
     compute_environments: list[ComputeEnvironment] = Field(min_length=1)
     job_queues: list[JobQueue] = Field(min_length=1)
@@ -507,8 +604,21 @@ class Spec(Model):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str | None) -> str | None:
-        if value is not None and not REGION.match(value):
-            raise ValueError(f"{value!r} is not an AWS region like 'us-east-1'")
+        if value is not None and not regions.is_region(value):
+            close = regions.closest(value)
+            hint = f"; did you mean {close!r}?" if close else ""
+            raise ValueError(
+                f"{value!r} is not an AWS region like 'us-east-1'{hint} (the regions botocore "
+                "knows)"
+            )
+        return value
+
+    @field_validator("secrets_kms_key_arn")
+    @classmethod
+    def _kms_key(cls, value: str | None) -> str | None:
+        problem = None if value is None else secrets.kms_key_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("tags")
@@ -531,7 +641,20 @@ class Spec(Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Spec:
-        problems: list[tuple[str, str]] = []
+        problems = [
+            *self._duplicate_names(),
+            *self._name_lengths(),
+            *self._network_fit(),
+            *self._queue_members(),
+            *self._job_problems(),
+            *self._kms_key_use(),
+        ]
+        if problems:
+            raise CrossReferenceError(problems)
+        return self
+
+    def _duplicate_names(self) -> Problems:
+        problems: Problems = []
         for collection in ("compute_environments", "job_queues", "job_definitions"):
             seen: dict[str, int] = {}
             for index, item in enumerate(getattr(self, collection)):
@@ -541,91 +664,52 @@ class Spec(Model):
                          f"{item.name!r} is already used by {collection}.{seen[item.name]}")
                     )
                 seen[item.name] = index
-                full = f"{self.name}-{item.name}"
-                limit = 102 if collection == "compute_environments" else 128
-                if len(full) > limit:
-                    problems.append(
-                        (f"{collection}.{index}.name",
-                         f"'{full}' is {len(full)} characters; AWS allows {limit} here")
-                    )
+        return problems
+
+    def _name_lengths(self) -> Problems:
+        """Names AWS would refuse once the stack name and the modules' suffixes are added."""
+        problems: Problems = []
         for index, ce in enumerate(self.compute_environments):
-            role = f"{self.name}-{ce.name}{IAM_ROLE_SUFFIX}"
-            if len(role) > 64:
+            # Compute environments are named by prefix: "<stack>-<name>-" plus 26 characters.
+            prefix = f"{self.name}-{ce.name}-"
+            if len(prefix) > names.BATCH_NAME_PREFIX_MAX_LENGTH:
                 problems.append(
                     (f"compute_environments.{index}.name",
-                     f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
-                     "64); shorten the stack or compute environment name")
+                     f"the name prefix '{prefix}' is {len(prefix)} characters; AWS Batch allows "
+                     f"{names.BATCH_NAME_PREFIX_MAX_LENGTH} before the provider's unique suffix")
                 )
-        for index, job in enumerate(self.job_definitions):
-            role = f"{self.name}-{job.name}-execution"
-            if len(role) > 64:
-                problems.append(
-                    (f"job_definitions.{index}.name",
-                     f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
-                     "64); shorten the stack or job definition name")
-                )
-        problems.extend(self._network_fit())
-        by_name = {ce.name: ce for ce in self.compute_environments}
-        for index, queue in enumerate(self.job_queues):
-            families = set()
-            for position, ce_name in enumerate(queue.compute_environments):
-                member = by_name.get(ce_name)
-                if member is None:
-                    known = ", ".join(sorted(by_name))
-                    close = difflib.get_close_matches(ce_name, list(by_name), n=1)
-                    hint = f"did you mean {close[0]!r}? " if close else ""
+            roles = [] if ce.is_fargate else [INSTANCE_ROLE_SUFFIX]
+            if self.service_role == "custom":
+                roles.append(SERVICE_ROLE_SUFFIX)
+            for suffix in roles:
+                problems.extend(self._role_name(f"compute_environments.{index}.name",
+                                                f"{self.name}-{ce.name}{suffix}",
+                                                "compute environment"))
+        for collection in ("job_queues", "job_definitions"):
+            for index, item in enumerate(getattr(self, collection)):
+                full = f"{self.name}-{item.name}"
+                if len(full) > names.BATCH_NAME_MAX_LENGTH:
                     problems.append(
-                        (f"job_queues.{index}.compute_environments.{position}",
-                         f"no compute environment named {ce_name!r}; {hint}known: {known}")
+                        (f"{collection}.{index}.name",
+                         f"'{full}' is {len(full)} characters; AWS allows "
+                         f"{names.BATCH_NAME_MAX_LENGTH} here")
                     )
-                else:
-                    families.add(member.family)
-            if len(families) > 1:
-                problems.append(
-                    (f"job_queues.{index}.compute_environments",
-                     "mixes EC2/SPOT with FARGATE/FARGATE_SPOT compute environments; AWS Batch "
-                     "takes one platform family per queue, so split them into two queues")
-                )
-        queue_families = {
-            by_name[name].family
-            for queue in self.job_queues
-            for name in queue.compute_environments
-            if name in by_name
-        }
         for index, job in enumerate(self.job_definitions):
-            if queue_families and job.platform not in queue_families:
-                problems.append(
-                    (f"job_definitions.{index}.platform",
-                     f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
-                     f"has any; add a {job.platform} compute environment to a queue or change "
-                     "the platform")
-                )
-            if self.network.mode == "endpoints" and not PRIVATE_ECR_IMAGE.match(job.image):
-                problems.append(
-                    (f"job_definitions.{index}.image",
-                     f"{job.image!r} is not in the account's private ECR, and network mode "
-                     "'endpoints' has no internet path, so nothing could pull it; use mode "
-                     "'nat' or push the image to an ECR repository "
-                     "(<account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>)")
-                )
-            if (
-                self.region
-                and job.secrets
-                and any(f":{self.region}:" not in arn for arn in job.secrets.values())
-            ):
-                wrong = [k for k, arn in job.secrets.items() if f":{self.region}:" not in arn]
-                problems.append(
-                    (f"job_definitions.{index}.secrets.{wrong[0]}",
-                     f"the secret is in another region than the stack ({self.region}); "
-                     "Batch reads secrets from the job's own region")
-                )
-        if problems:
-            raise CrossReferenceError(problems)
-        return self
+            problems.extend(self._role_name(f"job_definitions.{index}.name",
+                                            f"{self.name}-{job.name}{EXECUTION_ROLE_SUFFIX}",
+                                            "job definition"))
+        return problems
 
-    def _network_fit(self) -> list[tuple[str, str]]:
+    @staticmethod
+    def _role_name(field: str, role: str, what: str) -> Problems:
+        if len(role) <= names.IAM_ROLE_NAME_MAX_LENGTH:
+            return []
+        return [(field, f"the IAM role name '{role}' would be {len(role)} characters (IAM allows "
+                        f"{names.IAM_ROLE_NAME_MAX_LENGTH}); shorten the stack or {what} name")]
+
+    def _network_fit(self) -> Problems:
         net = self.network
-        problems: list[tuple[str, str]] = []
+        problems: Problems = []
         if (
             net.mode != "existing"
             and "EC2" in self.families
@@ -647,10 +731,160 @@ class Spec(Model):
                     )
         return problems
 
+    def _queue_members(self) -> Problems:
+        by_name = self.environments_by_name
+        problems: Problems = []
+        for index, queue in enumerate(self.job_queues):
+            members = []
+            for position, ce_name in enumerate(queue.compute_environments):
+                member = by_name.get(ce_name)
+                if member is None:
+                    known = ", ".join(sorted(by_name))
+                    close = difflib.get_close_matches(ce_name, list(by_name), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
+                    problems.append(
+                        (f"job_queues.{index}.compute_environments.{position}",
+                         f"no compute environment named {ce_name!r}; {hint}known: {known}")
+                    )
+                else:
+                    members.append(member)
+            problem = _queue_mix(members)
+            if problem is not None:
+                problems.append((f"job_queues.{index}.compute_environments", problem))
+        return problems
+
+    def _job_problems(self) -> Problems:
+        queue_families = {ce.family for ce in self.queued_environments}
+        problems: Problems = []
+        for index, job in enumerate(self.job_definitions):
+            if queue_families and job.platform not in queue_families:
+                problems.append(
+                    (f"job_definitions.{index}.platform",
+                     f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
+                     f"has any; add a {job.platform} compute environment to a queue or change "
+                     "the platform")
+                )
+            if self.network.mode == "endpoints" and not ecr.is_private_image(job.image):
+                problems.append(
+                    (f"job_definitions.{index}.image",
+                     f"{job.image!r} is not in the account's private ECR, and network mode "
+                     "'endpoints' has no internet path, so nothing could pull it; use mode "
+                     f"'nat' or push the image to an ECR repository ({ecr.EXAMPLE})")
+                )
+            problems.extend(self._secret_regions(index, job))
+            problems.extend(_fit(index, job, self.queued_environments))
+        return problems
+
+    def _secret_regions(self, index: int, job: JobDefinition) -> Problems:
+        wrong = [key for key, arn in job.secrets.items() if secrets.region(arn) != self.region]
+        if not self.region or not wrong:
+            return []
+        return [(f"job_definitions.{index}.secrets.{wrong[0]}",
+                 f"the secret is in another region than the stack ({self.region}); Batch reads "
+                 "secrets from the job's own region")]
+
+    def _kms_key_use(self) -> Problems:
+        key = self.secrets_kms_key_arn
+        if key is None:
+            return []
+        if not any(job.uses_secrets for job in self.job_definitions):
+            return [("secrets_kms_key_arn",
+                     "secrets_kms_key_arn lets jobs decrypt their secrets, and no job has any; "
+                     "remove it or give a job `secrets`")]
+        if self.region and secrets.region(key) != self.region:
+            return [("secrets_kms_key_arn",
+                     f"the key is in another region than the stack ({self.region}); secrets are "
+                     "encrypted with a key of their own region")]
+        return []
+
     @property
     def families(self) -> set[str]:
         """The platform families of the compute environments ('EC2', 'FARGATE')."""
         return {ce.family for ce in self.compute_environments}
+
+    @property
+    def environments_by_name(self) -> dict[str, ComputeEnvironment]:
+        """The compute environments by name."""
+        return {ce.name: ce for ce in self.compute_environments}
+
+    @property
+    def queued_environments(self) -> list[ComputeEnvironment]:
+        """The compute environments some queue feeds jobs to: where jobs can run."""
+        by_name = self.environments_by_name
+        used = {name for queue in self.job_queues for name in queue.compute_environments}
+        return [by_name[name] for name in by_name if name in used]
+
+
+def _queue_mix(members: Sequence[ComputeEnvironment]) -> str | None:
+    """Why a queue cannot hold these compute environments together, if it cannot."""
+    if len({ce.family for ce in members}) > 1:
+        return (
+            "mixes EC2/SPOT with FARGATE/FARGATE_SPOT compute environments; AWS Batch takes one "
+            "platform family per queue, so split them into two queues"
+        )
+    by_architecture: dict[str, list[str]] = {}
+    for ce in members:
+        if ce.architecture is not None:
+            by_architecture.setdefault(ce.architecture, []).append(ce.name)
+    if len(by_architecture) > 1:
+        listing = " and ".join(
+            f"{arch} ({', '.join(ces)})" for arch, ces in sorted(by_architecture.items())
+        )
+        return (
+            f"mixes {listing} compute environments; the compute environments of a queue share "
+            f"one architecture ({rules.QUEUE_ENVIRONMENTS.source}), so give each its own queue"
+        )
+    return None
+
+
+def _fit(
+    index: int, job: JobDefinition, environments: Sequence[ComputeEnvironment]
+) -> Problems:
+    """A job no instance type of the EC2 compute environments it can run on can hold."""
+    candidates = [ce for ce in environments if ce.family == "EC2"]
+    if job.platform != "EC2" or not candidates:
+        return []
+    reasons: list[str] = []
+    enough_vcpus = False
+    for ce in candidates:
+        types = ce.known_instance_types
+        if types is None:
+            return []
+        if job.vcpus > ce.max_vcpus:
+            reasons.append(f'"{ce.name}" (max_vcpus {ce.max_vcpus})')
+            continue
+        if any(entry.fits(job.vcpus, job.memory) for entry in types):
+            return []
+        enough_vcpus = enough_vcpus or any(entry.vcpus >= job.vcpus for entry in types)
+        biggest = instance_types.largest(types)
+        reasons.append(
+            f'"{ce.name}" ({" ".join(ce.resolved_instance_types)} tops out at '
+            f"{biggest.describe()})"
+        )
+    noun = "compute environment" if len(candidates) == 1 else "compute environments"
+    return [(
+        f"job_definitions.{index}.{'memory' if enough_vcpus else 'vcpus'}",
+        f"{job.vcpus:g} vCPU / {job.memory} MiB fits no instance type of {noun} "
+        f"{', '.join(reasons)}; {_fit_advice(job, candidates[0])}",
+    )]
+
+
+def _fit_advice(job: JobDefinition, ce: ComputeEnvironment) -> str:
+    """What to add: the smallest fitting type of the environment's families, else of any."""
+    families = {entry.family for entry in ce.known_instance_types or ()}
+    same_family = [t for f in sorted(families) for t in instance_types.families().get(f, ())]
+    found = instance_types.smallest_fit(same_family, job.vcpus, job.memory)
+    if found is None:
+        found = instance_types.smallest_fit(
+            (t for t in instance_types.catalogue().values()
+             if t.current_generation and t.architecture == ce.architecture),
+            job.vcpus, job.memory,
+        )
+    if found is None:
+        return "lower the job"
+    if job.vcpus > ce.max_vcpus:
+        return f"raise max_vcpus to at least {job.vcpus:g}, add {found.name} or lower the job"
+    return f"add {found.name} or lower the job"
 
 
 class CrossReferenceError(ValueError):

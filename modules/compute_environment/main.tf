@@ -8,9 +8,10 @@ data "aws_partition" "current" {}
 
 resource "aws_batch_compute_environment" "this" {
   # A unique name lets a replacement exist beside the old environment until the queues move.
-  name_prefix  = "${var.name}-"
-  type         = "MANAGED"
-  service_role = aws_iam_role.service.arn
+  name_prefix = "${var.name}-"
+  type        = "MANAGED"
+  # No service_role: AWS Batch uses its service-linked role (AWSServiceRoleForBatch, created on
+  # first use), which lets instance types, subnets and the allocation strategy change in place.
 
   compute_resources {
     type                = var.type
@@ -25,7 +26,6 @@ resource "aws_batch_compute_environment" "this" {
 
   # Destroy must not take the roles' policies away while the environment is still deleting.
   depends_on = [
-    aws_iam_role_policy_attachment.service,
     aws_iam_role_policy_attachment.instance,
   ]
 
@@ -33,31 +33,6 @@ resource "aws_batch_compute_environment" "this" {
     # Job queues always need a compute environment: create the new one before the old goes.
     create_before_destroy = true
   }
-}
-
-# ----------------------------------------------------------------------------
-# Service role: lets AWS Batch manage compute for you
-# ----------------------------------------------------------------------------
-
-data "aws_iam_policy_document" "service_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["batch.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "service" {
-  name               = "${var.name}-batch-service"
-  assume_role_policy = data.aws_iam_policy_document.service_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "service" {
-  role       = aws_iam_role.service.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AWSBatchServiceRole"
 }
 
 # ----------------------------------------------------------------------------

@@ -24,12 +24,12 @@ variable "min_vcpus" {
 }
 
 variable "instance_types" {
-  description = "EC2 instance types or families, or \"optimal\". A change replaces the environment."
+  description = "EC2 instance types or families, or \"optimal\". Changes apply in place."
   type        = list(string)
 }
 
 variable "allocation_strategy" {
-  description = "How instances are picked: BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED or SPOT_PRICE_CAPACITY_OPTIMIZED."
+  description = "How instances are picked: BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED or SPOT_PRICE_CAPACITY_OPTIMIZED keep the environment updatable in place, BEST_FIT does not."
   type        = string
 }
 

@@ -6,23 +6,13 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from batchform.aws import endpoints
 from batchform.lint.batch import instance_of
 from batchform.lint.resolver import Instance, Stack
 from batchform.lint.values import AttrRef, Unknown, text_of
 
 ANY_IPV4 = "0.0.0.0/0"
-SERVICES = (
-    "ecs-agent",
-    "ecs-telemetry",
-    "ecs",
-    "ecr.api",
-    "ecr.dkr",
-    "s3",
-    "logs",
-    "secretsmanager",
-    "ssm",
-    "sts",
-)
+SERVICES = endpoints.KNOWN
 _OTHER_TARGETS = (
     "transit_gateway_id",
     "network_interface_id",

@@ -1,10 +1,15 @@
-"""The simulated AWS account behind the offline provider: names in use and queue relationships.
+"""The simulated AWS account behind the offline provider: what AWS refuses when a change is applied.
 
 AWS refuses a second object with a name already taken (Batch answers "Object already exists",
 TPA #44644) and refuses to delete a compute environment a job queue still uses ("Cannot delete,
 found existing JobQueue relationship", TAM #5). Those two rules decide whether a compute
 environment replacement works, so the stand-in keeps just enough of an account to apply them: a
 JSON file in Terraform's data directory, shared by every plugin process of that directory.
+
+It also refuses, from the facts package, values only the API checks (``batchform.aws.constraints``
+entries enforced by "aws") and the AWS-only rules of ``batchform.aws.rules`` that a single change
+can break: SPOT with BEST_FIT and no Spot Fleet role, a queue's scheduling policy added or
+removed, a compute environment moved between a regular and the service-linked service role.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from batchform.aws import rules
 
 FILE_NAME = "batchform-offline-account.json"
 
@@ -82,6 +89,11 @@ def record_change(
     path: Path | None = None,
 ) -> None:
     """Check a change against the account and record it; raises AccountError when AWS would not."""
+    if new is not None:
+        refused = api_refusal(type_name, prior, new)
+        if refused is not None:
+            action = "creating" if prior is None else "updating"
+            raise AccountError(f"{action} {_label(type_name)} ({_name(new) or new.get('id')}): {refused}")
     label = UNIQUE_NAMES.get(type_name)
     if label is None and type_name != "aws_batch_job_queue":
         return
@@ -124,3 +136,60 @@ def _check_delete(
             "Give the compute environment `lifecycle { create_before_destroy = true }` and a "
             "unique name (name_prefix) so the queue moves to the new one first."
         )
+
+
+def _label(type_name: str) -> str:
+    return UNIQUE_NAMES.get(type_name) or type_name.removeprefix("aws_").replace("_", " ")
+
+
+def api_refusal(
+    type_name: str, prior: Mapping[str, Any] | None, new: Mapping[str, Any]
+) -> str | None:
+    """Why the AWS API refuses to create (prior None) or update an object to new, if it does."""
+    from batchform.provider.validation import check_resource
+
+    problems = check_resource(type_name, new, enforced_by="aws")
+    if problems:
+        return f"ValidationException: {problems[0].summary}"
+    if type_name == "aws_batch_compute_environment":
+        return _compute_environment_refusal(prior, new)
+    if type_name == "aws_batch_job_queue" and prior is not None:
+        why = rules.scheduling_policy_change_refused(
+            _text(prior.get("scheduling_policy_arn")), _text(new.get("scheduling_policy_arn"))
+        )
+        if why is not None:
+            return (
+                f"ClientException: {why} ({rules.SCHEDULING_POLICY_FIXED.source}). Replace the "
+                "queue instead (a new queue can be created with or without a policy)."
+            )
+    return None
+
+
+def _compute_environment_refusal(
+    prior: Mapping[str, Any] | None, new: Mapping[str, Any]
+) -> str | None:
+    resources = new.get("compute_resources") or [{}]
+    first: Mapping[str, Any] = resources[0] if isinstance(resources[0], Mapping) else {}
+    if rules.needs_spot_fleet_role(
+        _text(first.get("type")), _text(first.get("allocation_strategy"))
+    ) and not first.get("spot_iam_fleet_role"):
+        return (
+            "ClientException: a SPOT compute environment with allocation strategy BEST_FIT (or "
+            f"none) needs spot_iam_fleet_role ({rules.SPOT_FLEET_ROLE.source}). Use "
+            "SPOT_PRICE_CAPACITY_OPTIMIZED, or give a role trusted by spotfleet.amazonaws.com "
+            "with AmazonEC2SpotFleetTaggingRole."
+        )
+    if prior is not None:
+        why = rules.service_role_change_refused(
+            _text(prior.get("service_role")), _text(new.get("service_role"))
+        )
+        if why is not None:
+            return (
+                f"ClientException: {why} ({rules.SERVICE_ROLE_KIND_FIXED.source}). Keep the "
+                "service role the environment was created with, or replace the environment."
+            )
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

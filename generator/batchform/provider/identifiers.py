@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from batchform.aws import rules
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 # A fixed instant keeps applied state reproducible run after run.
@@ -193,7 +195,7 @@ def _service_linked_role(a: Applied) -> dict[str, Any]:
 
 
 def _compute_environment(a: Applied) -> dict[str, Any]:
-    linked = "role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+    linked = f"role{rules.SERVICE_LINKED_ROLE_PATH}{rules.SERVICE_LINKED_ROLE_NAME}"
     return {
         "id": a.name,
         "arn": a.regional("batch", f"compute-environment/{a.name}"),

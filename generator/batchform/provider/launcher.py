@@ -9,7 +9,8 @@ import stat
 import sys
 from pathlib import Path
 
-PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
+from batchform.aws.provider import ADDRESS as PROVIDER_SOURCE
+
 _SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "aws_provider_schema.json"
 _ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from batchform.aws import rules
 from batchform.provider.identifiers import (
     ProviderContext,
     attribute_value,
@@ -25,15 +25,6 @@ from batchform.schema import Block, CtyType
 PathStep = str | int
 Path = tuple[PathStep, ...]
 
-_SERVICE_LINKED_BATCH_ROLE = re.compile(
-    r"arn:[^:]+:iam::\d{12}:role/aws-service-role/batch\.amazonaws\.com/"
-)
-_UPDATABLE_ALLOCATION = {
-    "BEST_FIT_PROGRESSIVE",
-    "SPOT_CAPACITY_OPTIMIZED",
-    "SPOT_PRICE_CAPACITY_OPTIMIZED",
-}
-_FARGATE = {"FARGATE", "FARGATE_SPOT"}
 # Attributes whose value the provider derives and that therefore follow an in-place update.
 _REGENERATED_ON_UPDATE = {
     "aws_batch_job_definition": ("revision", "arn", "id"),
@@ -221,14 +212,12 @@ def _changed_paths(
 
 
 def _is_service_linked_batch_role(value: Any) -> bool:
-    # Unknown or empty reads as "" in the provider, which it treats as the service-linked role.
-    if value is None or value is UNKNOWN or value == "":
-        return True
-    return bool(_SERVICE_LINKED_BATCH_ROLE.search(str(value)))
+    # Unknown reads as "" in the provider, which it treats as the service-linked role.
+    return value is UNKNOWN or rules.is_service_linked_role(value if isinstance(value, str) else None)
 
 
 def _allocation_updatable(value: Any) -> bool:
-    return isinstance(value, str) and value.upper() in _UPDATABLE_ALLOCATION
+    return isinstance(value, str) and rules.is_updatable_allocation_strategy(value)
 
 
 def _first(value: Any) -> Mapping[str, Any]:
@@ -261,7 +250,7 @@ def compute_environment_updatable_or_fargate(
 ) -> bool:
     """Subnets and security groups of Fargate environments never force a new one."""
     kind = _first(planned.get("compute_resources")).get("type")
-    fargate = isinstance(kind, str) and kind.upper() in _FARGATE
+    fargate = isinstance(kind, str) and kind.upper() in rules.FARGATE_TYPES
     return fargate or compute_environment_updatable(prior, planned)
 
 

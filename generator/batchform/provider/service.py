@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 
+from batchform.aws.provider import ADDRESS
 from batchform.provider.identifiers import ProviderContext
 from batchform.provider.protocol import tfplugin6_pb2 as pb
 from batchform.provider.protocol import tfplugin6_pb2_grpc as pb_grpc
@@ -90,6 +91,24 @@ def attribute_path(path: Path) -> pb.AttributePath:
     return message
 
 
+def schema_path(block: Block, path: Path) -> Path:
+    """A path Terraform can follow: it stops where a set is entered (set elements have no index)."""
+    out: list[str | int] = []
+    current: Block | None = block
+    for step in path:
+        out.append(step)
+        if isinstance(step, int):
+            continue
+        attribute = current.attribute(step) if current is not None else None
+        nested = current.block_type(step) if current is not None else None
+        if (nested is not None and nested.nesting_mode == "set") or (
+            attribute is not None and isinstance(attribute.type, list) and attribute.type[0] == "set"
+        ):
+            break
+        current = nested.block if nested is not None else None
+    return tuple(out)
+
+
 def _guarded(
     response_type: Callable[..., Response],
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
@@ -121,7 +140,7 @@ class ProviderService(pb_grpc.ProviderServicer):
 
     def __init__(self, schema: ProviderSchema) -> None:
         self.schema = schema
-        self.raw = schema.raw["provider_schemas"]["registry.terraform.io/hashicorp/aws"]
+        self.raw = schema.raw["provider_schemas"][ADDRESS]
         self.ctx = ProviderContext(
             region=os.environ.get("AWS_REGION")
             or os.environ.get("AWS_DEFAULT_REGION")
@@ -220,17 +239,18 @@ class ProviderService(pb_grpc.ProviderServicer):
     def ValidateResourceConfig(
         self, request: pb.ValidateResourceConfig.Request, context: grpc.ServicerContext
     ) -> pb.ValidateResourceConfig.Response:
-        """The provider's own checks beyond the schema: Batch name patterns, name/name_prefix."""
+        """The provider's own checks beyond the schema: its validators and the SDK enums it
+        applies (names, enums, ranges, lengths, patterns, conflicting arguments)."""
         from batchform.provider.validation import check_resource
 
-        _, ty = self._block("resource", request.type_name)
+        block, ty = self._block("resource", request.type_name)
         config = self._decode(request.config, ty) or {}
         diagnostics = [
             pb.Diagnostic(
                 severity=pb.Diagnostic.ERROR,
                 summary=problem.summary,
                 detail=problem.detail,
-                attribute=attribute_path((problem.attribute,)),
+                attribute=attribute_path(schema_path(block, problem.path)),
             )
             for problem in check_resource(request.type_name, config)
         ]

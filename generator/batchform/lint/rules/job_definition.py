@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from batchform import fargate
-from batchform.lint import instance_types
+from batchform.aws import fargate, instance_types
 from batchform.lint.batch import (
     JOB_TYPE,
     ContainerProperties,

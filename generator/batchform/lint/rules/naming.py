@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from batchform.aws import names
 from batchform.lint.resolver import Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.values import Partial
@@ -20,9 +20,9 @@ _NAMED = {
     "aws_batch_job_definition": ("name",),
     "aws_batch_scheduling_policy": ("name",),
 }
-_BAD = re.compile(r"[^A-Za-z0-9_-]")
+_BAD = names.BATCH_NAME_INVALID_CHARACTER
 # The provider appends a 26-character unique suffix to a name prefix.
-_PREFIX_MAX = 128 - 26
+_PREFIX_MAX = names.BATCH_NAME_PREFIX_MAX_LENGTH
 
 
 @rule(
@@ -44,7 +44,7 @@ def check_names(stack: Stack) -> Iterator[Hit]:
                 if not instance.has(argument):
                     continue
                 value = instance.get(argument)
-                limit = _PREFIX_MAX if argument.endswith("prefix") else 128
+                limit = _PREFIX_MAX if argument.endswith("prefix") else names.BATCH_NAME_MAX_LENGTH
                 if isinstance(value, str):
                     text, complete = value, True
                 elif isinstance(value, Partial):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from batchform.aws import ecr, endpoints
 from batchform.lint import network
 from batchform.lint.batch import (
     ContainerProperties,
@@ -22,8 +22,7 @@ from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.values import AttrRef, text_of
 
-_ECS = ("ecs-agent", "ecs-telemetry", "ecs")
-_PRIVATE_ECR = re.compile(r"^(\d{12}|[^/]*)\.dkr\.ecr\.[a-z0-9-]*\.amazonaws\.com(\.cn)?/")
+_ECS = endpoints.ECS
 
 
 def _subnet_state(
@@ -218,7 +217,7 @@ def private_ecr(image: Any) -> bool | None:
     text = text_of(image)
     if text is None:
         return None
-    if _PRIVATE_ECR.match(text) or ".dkr.ecr." in text:
+    if ecr.is_private_image(text) or ecr.names_private_registry(text):
         return True
     if isinstance(image, str):
         return False
@@ -280,7 +279,7 @@ def check_ecr_endpoints(stack: Stack) -> Iterator[Hit]:
             services = _services(stack, vpc)
             if services is None:
                 continue
-            missing = [name for name in ("ecr.api", "ecr.dkr") if not _interface(services, name)]
+            missing = [name for name in endpoints.ECR if not _interface(services, name)]
             if not _gateway(services, "s3"):
                 missing.append("s3 (gateway)")
             if missing:
@@ -342,7 +341,7 @@ def fargate_needs_public_ip(stack: Stack, job: Instance, properties: ContainerPr
                 continue
             if (
                 private_ecr(image_of(job)) is True
-                and all(_interface(services, name) for name in ("ecr.api", "ecr.dkr"))
+                and all(_interface(services, name) for name in endpoints.ECR)
                 and _gateway(services, "s3")
             ):
                 continue

@@ -8,8 +8,10 @@ data "aws_partition" "current" {}
 
 resource "aws_batch_compute_environment" "this" {
   # A unique name lets a replacement exist beside the old environment until the queues move.
-  name_prefix  = "${var.name}-"
-  type         = "MANAGED"
+  name_prefix = "${var.name}-"
+  type        = "MANAGED"
+  # A role of the stack's own: every infrastructure change (instance types, subnets, allocation
+  # strategy) replaces the environment, as AWS updates only service-linked ones in place.
   service_role = aws_iam_role.service.arn
 
   compute_resources {

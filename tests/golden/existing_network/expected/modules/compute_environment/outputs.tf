@@ -9,8 +9,8 @@ output "name" {
 }
 
 output "service_role_arn" {
-  description = "ARN of the AWS Batch service role."
-  value       = aws_iam_role.service.arn
+  description = "ARN of the AWS Batch service role: the service-linked role AWSServiceRoleForBatch."
+  value       = aws_batch_compute_environment.this.service_role
 }
 
 output "instance_role_name" {

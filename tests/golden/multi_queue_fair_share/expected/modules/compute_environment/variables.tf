@@ -25,13 +25,13 @@ variable "min_vcpus" {
 }
 
 variable "instance_types" {
-  description = "EC2 instance types or families, or \"optimal\"; null for Fargate. A change replaces the environment."
+  description = "EC2 instance types or families, or \"optimal\"; null for Fargate. Changes apply in place."
   type        = list(string)
   default     = null
 }
 
 variable "allocation_strategy" {
-  description = "How instances are picked: BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED or SPOT_PRICE_CAPACITY_OPTIMIZED; null for Fargate."
+  description = "How instances are picked: BEST_FIT_PROGRESSIVE, SPOT_CAPACITY_OPTIMIZED or SPOT_PRICE_CAPACITY_OPTIMIZED keep the environment updatable in place, BEST_FIT does not; null for Fargate."
   type        = string
   default     = null
 }

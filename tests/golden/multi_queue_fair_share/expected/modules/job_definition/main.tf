@@ -99,12 +99,19 @@ resource "aws_iam_role_policy_attachment" "execution" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+locals {
+  # IAM knows a secret by its own ARN: a JSON key, stage or version after it is for ECS only.
+  secret_arns = sort(distinct([
+    for arn in values(var.secrets) : replace(arn, "/^(arn:[^:]+:secretsmanager:[^:]+:[0-9]+:secret:[^:]+):.*$/", "$1")
+  ]))
+}
+
 data "aws_iam_policy_document" "secrets" {
   count = length(var.secrets) > 0 ? 1 : 0
 
   statement {
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = sort(values(var.secrets))
+    resources = local.secret_arns
   }
 }
 

@@ -46,7 +46,7 @@ variable "environment" {
 }
 
 variable "secrets" {
-  description = "Secret environment variables: name to SSM parameter or Secrets Manager ARN."
+  description = "Secret environment variables: name to SSM parameter or Secrets Manager ARN (a Secrets Manager ARN may end in :json-key:version-stage:version-id)."
   type        = map(string)
   default     = {}
 }

@@ -29,4 +29,15 @@ resource "aws_batch_job_queue" "this" {
       state            = "RUNNABLE"
     }
   }
+
+  lifecycle {
+    # AWS cannot give a first-in, first-out queue a scheduling policy, nor take one away:
+    # switching fair share on or off replaces the queue (DeleteJobQueue terminates its jobs).
+    replace_triggered_by = [terraform_data.scheduling.output]
+  }
+}
+
+# How the queue schedules; a change of it replaces the queue.
+resource "terraform_data" "scheduling" {
+  input = "first-in-first-out"
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from batchform import fargate
+from batchform.aws import fargate
 
 
 @pytest.mark.parametrize(

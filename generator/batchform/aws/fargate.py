@@ -1,4 +1,4 @@
-"""Fargate task sizes, shared by spec validation and the linter."""
+"""Fargate task sizes: the vCPU and memory pairs a Fargate job may ask for."""
 
 from __future__ import annotations
 
