@@ -68,4 +68,7 @@ def test_check_reports_drift(tmp_path: Path) -> None:
     main.write_text(main.read_text().replace("max_vcpus           = 64", "max_vcpus = 8"))
     drift = run("generate", "--check", "--out", "stack", cwd=tmp_path)
     assert drift.returncode == 1
-    assert "--- a/main.tf" in drift.stderr and "+  max_vcpus           = 64" in drift.stderr
+    # The diff alone on stdout (it can be piped to a patch tool), one line on stderr.
+    assert drift.stdout.startswith("--- a/main.tf\n+++ b/main.tf\n")
+    assert "+  max_vcpus           = 64" in drift.stdout
+    assert drift.stderr.count("\n") == 1 and drift.stderr.startswith("batchform: stack: 1 file")

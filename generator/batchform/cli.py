@@ -9,7 +9,7 @@ from typing import Annotated, cast
 import typer
 
 from batchform import __version__
-from batchform.errors import BatchformError
+from batchform.errors import BatchformError, DriftError
 
 app = typer.Typer(
     name="batchform",
@@ -62,7 +62,6 @@ def generate(
         Path | None,
         typer.Argument(
             help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
-            dir_okay=False,
             metavar="SPEC",
         ),
     ] = None,
@@ -73,25 +72,48 @@ def generate(
     ] = Path("stack"),
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite generated files even if they were edited."),
+        typer.Option(
+            "--force",
+            help="Overwrite generated files even if they were edited, and write into a "
+            "non-empty directory batchform has not written before.",
+        ),
     ] = False,
     check: Annotated[
         bool,
         typer.Option(
             "--check",
-            help="Write nothing; exit 1 with a diff if DIR differs from what the spec generates.",
+            help="Write nothing; print a diff and exit 1 if DIR differs from what the spec "
+            "generates.",
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse the generated files back afresh. The cache lives in "
+            "$BATCHFORM_CACHE_DIR, else $XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
         ),
     ] = False,
 ) -> None:
-    """Render a root module and four modules (network, compute environment, job queue,
-    job definition) for the spec into DIR."""
+    """Render a root module and four modules (network, compute environment, job queue, job
+    definition) for the spec into DIR.
+
+    Files batchform did not write are never touched, nor are Terraform override files
+    (override.tf, *_override.tf): keep hand changes there. Exit 3 when a generated file was
+    edited by hand (--force overwrites it); with --check, exit 1 when DIR differs."""
+    from batchform.cache import default_cache_dir
     from batchform.generate import check_stack, generate_stack
 
+    cache_dir = None if no_cache else default_cache_dir()
     if check:
-        check_stack(spec, out)
+        try:
+            check_stack(spec, out, cache_dir=cache_dir)
+        except DriftError as drift:
+            typer.echo(drift.diff, nl=False)
+            raise
         typer.echo(f"{out}: up to date")
         return
-    result = generate_stack(spec, out, force=force)
+    result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
     typer.echo(result.summary())
 
 
