@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,104 @@ def test_check_reports_drift(tmp_path: Path) -> None:
     assert drift.stdout.startswith("--- a/main.tf\n+++ b/main.tf\n")
     assert "+  max_vcpus           = 64" in drift.stdout
     assert drift.stderr.count("\n") == 1 and drift.stderr.startswith("batchform: stack: 1 file")
+
+
+# --- one shape for every usage error ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,words,help_of",
+    [
+        (["generate", "--bogus"], "no such option: --bogus (Possible options: --out)",
+         "batchform generate"),
+        (["generate", "--out"], "option '--out' requires an argument", "batchform generate"),
+        (["lint"], "missing argument 'PATH'", "batchform lint"),
+        (["lint", "-f"], "option '-f' requires an argument", "batchform lint"),
+        (["frob"], "no such command 'frob'", "batchform"),
+        (["--bogus"], "no such option: --bogus", "batchform"),
+        (["init", "a.toml", "b.toml"], "got unexpected extra argument(s) (b.toml)",
+         "batchform init"),
+        (["test", "spec.toml"], "spec.toml: is a file, not a directory", "batchform test"),
+    ],
+)
+def test_usage_errors_look_like_every_other_error(
+    tmp_path: Path, args: list[str], words: str, help_of: str
+) -> None:
+    (tmp_path / "spec.toml").write_text("")
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"batchform: {words}; see `{help_of} -h`\n"
+
+
+def test_a_bug_is_one_line_and_exit_70(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import batchform.generate
+
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("planted")
+
+    monkeypatch.setattr(batchform.generate, "generate_stack", broken)
+    monkeypatch.chdir(tmp_path)
+    from batchform.cli import run as run_cli
+
+    assert run_cli(["generate"]) == 70
+    stderr = capsys.readouterr().err
+    assert stderr.startswith("batchform: internal error: ZeroDivisionError: planted\n")
+    assert "This is a bug in batchform" in stderr and "Traceback" not in stderr
+
+
+# --- help: readable, complete, with examples -------------------------------------------------
+
+COMMANDS = ["init", "generate", "lint", "explain", "test"]
+
+
+def help_text(*args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "batchform", *args, "-h"],
+                            capture_output=True, text=True, check=False, timeout=60,
+                            env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "command,usage,argument",
+    [
+        ("init", "batchform init [OPTIONS] [PATH]", "  PATH  "),
+        ("generate", "batchform generate [OPTIONS] [SPEC]", "  SPEC  "),
+        ("lint", "batchform lint [OPTIONS] PATH...", "  PATH...  "),
+        ("explain", "batchform explain [OPTIONS] [CODE]", "  CODE  "),
+        ("test", "batchform test [OPTIONS] DIR", "  DIR  "),
+    ],
+)
+def test_help_names_arguments_plainly(command: str, usage: str, argument: str) -> None:
+    text = help_text(command)
+    assert text.startswith(f"Usage: {usage}\n")
+    assert f"\n{argument}" in text
+    for noise in ("<", "{", "list[", "python -m"):
+        assert noise not in text, f"{noise!r} in the help of {command}:\n{text}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_an_example(command: str) -> None:
+    text = help_text(command)
+    examples = text.split("\nExamples:\n", 1)[1]
+    assert examples.splitlines()[0].startswith(f"  batchform {command}")
+
+
+def test_generate_help_shows_the_first_example() -> None:
+    assert "\nExamples:\n  batchform generate batchform.toml --out stack\n" in help_text("generate")
+
+
+def test_top_level_help_lists_every_command_in_full() -> None:
+    from batchform.cli import app
+
+    text = help_text()
+    listing = text.split("\nCommands:\n", 1)[1].split("\n\n", 1)[0]
+    assert "..." not in listing
+    flat = " ".join(listing.split())
+    for info in app.registered_commands:
+        assert info.callback is not None and info.callback.__doc__ is not None
+        first = " ".join(info.callback.__doc__.split("\n\n")[0].split())
+        assert first in flat, f"{info.name or info.callback.__name__}: {first!r}"
