@@ -174,3 +174,64 @@ def test_top_level_help_lists_every_command_in_full() -> None:
         assert info.callback is not None and info.callback.__doc__ is not None
         first = " ".join(info.callback.__doc__.split("\n\n")[0].split())
         assert first in flat, f"{info.name or info.callback.__name__}: {first!r}"
+
+
+# --- startup: the top-level help without importing typer --------------------------------------
+
+NO_TYPER_PROBE = """
+import sys
+sys.argv = ["batchform", *sys.argv[1:]]
+import batchform.__main__ as entry
+try:
+    entry.main()
+finally:
+    print("typer imported" if "typer" in sys.modules else "typer not imported", file=sys.stderr)
+"""
+
+
+def test_the_stored_top_level_help_is_what_typer_renders(update_golden: bool) -> None:
+    from batchform import __main__ as entry
+    from batchform.cli import top_level_help
+
+    expected = entry.help_header(Path(entry.CLI_SOURCE).read_bytes()) + "\n" + top_level_help()
+    if update_golden:
+        Path(entry.HELP_FILE).write_text(expected, encoding="utf-8")
+    assert Path(entry.HELP_FILE).read_text(encoding="utf-8") == expected, (
+        "the stored top-level help is stale: refresh it with "
+        "`pytest tests/test_cli.py --update-golden`"
+    )
+
+
+@pytest.mark.parametrize("args,code,stream", [(["--help"], 0, "stdout"), (["-h"], 0, "stdout"),
+                                              ([], 2, "stderr"), (["--version"], 0, "stdout")])
+def test_top_level_help_and_version_start_without_typer(
+    args: list[str], code: int, stream: str
+) -> None:
+    from batchform.cli import top_level_help
+
+    fast = subprocess.run([sys.executable, "-c", NO_TYPER_PROBE, *args], capture_output=True,
+                          text=True, check=False, timeout=60, env={**os.environ, "COLUMNS": "100"})
+    assert fast.returncode == code
+    assert fast.stderr.endswith("typer not imported\n"), fast.stderr
+    output = fast.stdout if stream == "stdout" else fast.stderr.removesuffix("typer not imported\n")
+    assert output == (f"batchform {__version__}\n" if args == ["--version"] else top_level_help())
+
+
+def test_a_narrow_terminal_gets_typers_own_wrapping() -> None:
+    narrow = subprocess.run([sys.executable, "-c", NO_TYPER_PROBE, "--help"], capture_output=True,
+                            text=True, check=False, timeout=60, env={**os.environ, "COLUMNS": "60"})
+    assert narrow.returncode == 0
+    assert narrow.stderr == "typer imported\n"
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 58
+
+
+def test_help_stored_for_another_cli_is_not_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from batchform import __main__ as entry
+
+    assert entry.stored_help() is not None
+    edited = tmp_path / "cli.py"
+    edited.write_bytes(Path(entry.CLI_SOURCE).read_bytes() + b"# edited\n")
+    monkeypatch.setattr(entry, "CLI_SOURCE", str(edited))
+    assert entry.stored_help() is None

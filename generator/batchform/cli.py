@@ -350,9 +350,29 @@ def explain(
 
 
 def main() -> None:
-    """Console-script entry point: run the app; every error is one `batchform: ...` message on
-    stderr and the exit code of its class (2 for usage errors, typer's own included)."""
+    """Run the command line on sys.argv; every error is one `batchform: ...` message on stderr
+    and the exit code of its class (2 for usage errors, typer's own included). The console
+    script starts in `batchform.__main__`, which answers the top-level help without typer."""
     sys.exit(run(sys.argv[1:]))
+
+
+def top_level_help() -> str:
+    """`batchform --help` as typer renders it on a terminal of 80 columns or more."""
+    import contextlib
+    import io
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            run(["--help"])
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return output.getvalue()
 
 
 def run(args: list[str]) -> int:
