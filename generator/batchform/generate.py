@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import shlex
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -193,7 +194,7 @@ class GenerateResult:
                 f"{len(self.kept)} no longer generated but edited, kept: {', '.join(self.kept)}"
             )
         where = str(self.out_dir)
-        if self.resolved is not None and self.resolved != self.out_dir.absolute():
+        if self.resolved is not None and str(self.resolved) != os.path.abspath(self.out_dir):
             where += f" (-> {self.resolved})"
         return (
             f"{where}: {', '.join(parts)}. Next: cd {shlex.quote(str(self.out_dir))} && "
