@@ -28,11 +28,22 @@ def main() -> None:
         text = stored_help()
         if text is not None:
             # Like typer: help on stdout when asked for, on stderr (exit 2) without a command.
-            (sys.stdout if args else sys.stderr).write(text)
+            _write(text, to_stdout=bool(args))
             sys.exit(0 if args else 2)
     from batchform.cli import main as cli_main
 
     cli_main()
+
+
+def _write(text: str, *, to_stdout: bool) -> None:
+    stream = sys.stdout if to_stdout else sys.stderr
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # The reader left (`batchform -h | head -1`): as typer does, exit 1 without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        sys.exit(1)
 
 
 def help_header(source: bytes) -> str:
