@@ -179,12 +179,17 @@ class Options:
 
 
 def startup(options: Options) -> list[Row]:
-    """`batchform --help` and `--version` against a bare interpreter."""
+    """The installed `batchform` command against a bare interpreter: the top-level help and
+    the version (answered without importing typer), and a command's help (through typer)."""
+    script = Path(sys.executable).with_name("batchform")
+    program = [str(script)] if script.is_file() else BATCHFORM
     bare = Row("startup", "python -c pass")
-    rows = [Row("startup", "batchform --help", baseline=bare, versus="vs python"),
-            Row("startup", "batchform --version", baseline=bare, versus="vs python")]
-    rows.insert(0, bare)
-    commands = [[sys.executable, "-c", "pass"], [*BATCHFORM, "--help"], [*BATCHFORM, "--version"]]
+    rows = [bare]
+    commands = [[sys.executable, "-c", "pass"]]
+    for args in (["--help"], ["--version"], ["generate", "-h"]):
+        rows.append(Row("startup", f"batchform {' '.join(args)}", baseline=bare,
+                        versus="vs python", note="" if script.is_file() else "python -m"))
+        commands.append([*program, *args])
     interleave(rows, [lambda c=c: measure(c) for c in commands], options.repeat)
     return rows
 

@@ -8,13 +8,14 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from batchform import cli, generate
-from batchform.errors import EditedFilesError, RoundTripError
+from batchform import cli, generate, stackdir
+from batchform.errors import EditedFilesError, RoundTripError, StackWriteError
 from batchform.generate import MANIFEST, generate_stack, write_stack
 from batchform.specfile import starter_spec_text
 
@@ -171,16 +172,19 @@ def test_an_error_at_any_rename_leaves_the_previous_tree_intact(
     (stack / "terraform.tfvars").write_text("x = 1\n")
     (stack / EDITED).unlink()  # a deleted generated file is simply written again
     before = snapshot(stack)
-    real_replace = os.replace
+    real = {"replace": os.replace, "link": os.link}
     calls: list[object] = []
 
-    def flaky_replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
-        calls.append(target)
-        if len(calls) == failing_call:
-            raise OSError(28, "No space left on device")
-        real_replace(source, target)
+    def flaky(name: str) -> Callable[..., None]:
+        def call(source: object, target: object, **options: object) -> None:
+            calls.append(target)
+            if len(calls) == failing_call:
+                raise OSError(28, "No space left on device")
+            real[name](source, target, **options)  # type: ignore[operator]
+        return call
 
-    monkeypatch.setattr(generate.os, "replace", flaky_replace)
+    for name in real:
+        monkeypatch.setattr(stackdir.os, name, flaky(name))
     failing_call = 0
     shutil.copytree(stack, tmp_path / "count")
     generate_stack(specs[1], tmp_path / "count")
@@ -188,10 +192,11 @@ def test_an_error_at_any_rename_leaves_the_previous_tree_intact(
     assert renames >= 6
     for failing_call in range(1, renames + 1):
         calls.clear()
-        with pytest.raises(OSError, match="No space left"):
+        with pytest.raises(StackWriteError, match="No space left on device while"):
             generate_stack(specs[1], stack)
-        assert snapshot(stack) == before, f"rename {failing_call} of {renames} failed"
-    monkeypatch.setattr(generate.os, "replace", real_replace)
+        assert snapshot(stack) == before, f"rename or link {failing_call} of {renames} failed"
+    for name, function in real.items():
+        monkeypatch.setattr(stackdir.os, name, function)
     # And the next run is not confused by the failed ones.
     assert EDITED in generate_stack(specs[1], stack).written
 
@@ -208,8 +213,8 @@ def test_an_error_midway_into_a_new_directory_leaves_no_directory(
             raise OSError(5, "Input/output error")
         real_replace(source, target)
 
-    monkeypatch.setattr(generate.os, "replace", flaky_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(stackdir.os, "replace", flaky_replace)
+    with pytest.raises(StackWriteError):
         generate_stack(specs[0], tmp_path / "new" / "stack")
     assert not (tmp_path / "new" / "stack").exists()
 
@@ -233,18 +238,20 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from batchform import generate
+    from batchform import generate, stackdir
 
-    real_replace = os.replace
     calls = []
 
-    def replace(source, target):
-        calls.append(target)
-        if len(calls) == int(sys.argv[3]):
-            os.kill(os.getpid(), signal.SIGKILL)
-        real_replace(source, target)
+    def killing(real):
+        def call(source, target, **options):
+            calls.append(target)
+            if len(calls) == int(sys.argv[3]):
+                os.kill(os.getpid(), signal.SIGKILL)
+            real(source, target, **options)
+        return call
 
-    generate.os.replace = replace
+    stackdir.os.replace = killing(os.replace)
+    stackdir.os.link = killing(os.link)
     generate.generate_stack(Path(sys.argv[1]), Path(sys.argv[2]))
     """
 )
@@ -280,14 +287,14 @@ def test_check_exits_1_with_a_diff_when_the_spec_changed(
     stack: Path, specs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = snapshot(stack)
-    code, _, stderr = run_main(
+    code, stdout, _ = run_main(
         ["generate", str(specs[1]), "--out", str(stack), "--check"], monkeypatch
     )
     assert code == 1
-    assert "--- a/main.tf\n+++ b/main.tf\n" in stderr
-    assert '-  command            = ["echo", "hello world"]' in stderr
-    assert '+  command            = ["echo", "hello again"]' in stderr
-    assert "max_vcpus           = 128" in stderr
+    assert "--- a/main.tf\n+++ b/main.tf\n" in stdout
+    assert '-  command            = ["echo", "hello world"]' in stdout
+    assert '+  command            = ["echo", "hello again"]' in stdout
+    assert "max_vcpus           = 128" in stdout
     assert snapshot(stack) == before
 
 
@@ -296,12 +303,12 @@ def test_check_catches_a_hand_edit_and_a_missing_file(
 ) -> None:
     (stack / EDITED).write_text((stack / EDITED).read_text() + "# edited\n")
     (stack / "outputs.tf").unlink()
-    code, _, stderr = run_main(
+    code, stdout, _ = run_main(
         ["generate", str(specs[0]), "--out", str(stack), "--check"], monkeypatch
     )
     assert code == 1
-    assert f"--- a/{EDITED}" in stderr and "-# edited" in stderr
-    assert "--- /dev/null\n+++ b/outputs.tf" in stderr
+    assert f"--- a/{EDITED}" in stdout and "-# edited" in stdout
+    assert "--- /dev/null\n+++ b/outputs.tf" in stdout
 
 
 def test_check_through_a_real_process(stack: Path, specs: tuple[Path, Path]) -> None:
@@ -315,4 +322,4 @@ def test_check_through_a_real_process(stack: Path, specs: tuple[Path, Path]) -> 
     assert check(specs[0]).returncode == 0
     changed = check(specs[1])
     assert changed.returncode == 1
-    assert "+++ b/main.tf" in changed.stderr
+    assert "+++ b/main.tf" in changed.stdout

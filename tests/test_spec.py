@@ -63,7 +63,7 @@ def test_toml_errors_carry_the_line_of_the_field() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, source="s.toml", suffix=".toml")
     (problem,) = caught.value.problems
-    assert problem.field == "compute_environments.0.max_vcpus"
+    assert problem.field == 'compute_environments "ce": max_vcpus'
     assert problem.line == 6
     assert "whole number" in problem.message
 
@@ -73,7 +73,7 @@ def test_yaml_errors_carry_the_line_of_the_field() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, source="s.yaml", suffix=".yaml")
     fields = {problem.field: problem.line for problem in caught.value.problems}
-    assert fields["compute_environments.0.max_vcpu"] == 4
+    assert fields['compute_environments "ce": max_vcpu'] == 4
 
 
 def test_cross_reference_errors_name_each_field() -> None:
@@ -81,7 +81,7 @@ def test_cross_reference_errors_name_each_field() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, source="s.toml", suffix=".toml")
     (problem,) = caught.value.problems
-    assert problem.field == "job_queues.0.compute_environments.0"
+    assert problem.field == 'job_queues "q": compute_environments[1]'
     assert "no compute environment named 'nope'" in problem.message
 
 
@@ -91,7 +91,7 @@ def test_public_image_in_endpoints_mode_suggests_nat_or_ecr() -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, source="s.toml", suffix=".toml")
     message = str(caught.value)
-    assert "job_definitions.0.image" in message
+    assert 'job_definitions "j": image' in message
     assert "'nat'" in message and "ECR" in message
 
 

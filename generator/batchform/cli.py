@@ -2,18 +2,93 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from batchform import __version__
-from batchform.errors import BatchformError
+from batchform.errors import BatchformError, DriftError
+
+# Exit code of an error that is batchform's own fault (EX_SOFTWARE).
+INTERNAL_ERROR = 70
+
+
+class _HelpLayout:
+    """Help pages the way batchform writes them: arguments by their metavar alone (`SPEC`,
+    `PATH...`), the full first paragraph of each command, and examples verbatim at the end."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []  # type: ignore[attr-defined]
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if param.param_type_name == "argument":
+                name = _argument_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        if isinstance(self, TyperGroup):
+            pieces.append(self.subcommand_metavar)
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                sections["Arguments"].append((_argument_name(param), record[1]))
+            else:
+                sections["Options"].append(record)
+        for title, rows in sections.items():
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        if isinstance(self, TyperGroup):
+            commands = [(name, self.commands[name]) for name in self.list_commands(ctx)]
+            rows = [(name, _first_paragraph(command.help or "")) for name, command in commands
+                    if not command.hidden]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        epilog = self.epilog  # type: ignore[attr-defined]
+        if epilog:
+            with formatter.section("Examples"):
+                for line in epilog.strip().splitlines():
+                    formatter.write(" " * formatter.current_indent + line.strip() + "\n")
+
+
+class Command(_HelpLayout, TyperCommand):
+    """A batchform command."""
+
+
+class Group(_HelpLayout, TyperGroup):
+    """The `batchform` command and its subcommands."""
+
+
+def _argument_name(param: Any) -> str:
+    name = str(param.metavar or param.name.upper())
+    return name if param.nargs == 1 else f"{name}..."
+
+
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n")[0].split())
+
 
 app = typer.Typer(
     name="batchform",
+    cls=Group,
     help="Generate, lint and test Terraform for AWS Batch without the known traps.",
+    epilog="""
+        batchform init batchform.toml
+        batchform generate batchform.toml --out stack
+        batchform lint stack
+        batchform test stack
+    """,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
@@ -40,29 +115,47 @@ def _root(
     """Generate, lint and test Terraform for AWS Batch without the known traps."""
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform init
+        batchform init spec.yaml
+    """,
+)
 def init(
     path: Annotated[
         Path,
-        typer.Argument(help="Where to write the starter spec.", dir_okay=False, metavar="PATH"),
+        typer.Argument(
+            help="Where to write the starter spec: a .toml, .yaml or .yml file, written in "
+            "that format.",
+            metavar="PATH",
+        ),
     ] = Path("batchform.toml"),
     *,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter spec to edit, then run `batchform generate` on it."""
+    """Write a commented starter spec (TOML or YAML, as the file name says) to edit, then
+    run `batchform generate` on it."""
     from batchform.specfile import write_starter_spec
 
     write_starter_spec(path, force=force)
-    typer.echo(f"wrote {path}; edit it, then run: batchform generate {path} --out stack")
+    typer.echo(
+        f"wrote {path}; edit it, then run: batchform generate {shlex.quote(str(path))} --out stack"
+    )
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform generate batchform.toml --out stack
+        batchform generate batchform.toml --out stack --check
+    """,
+)
 def generate(
     spec: Annotated[
         Path | None,
         typer.Argument(
             help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
-            dir_okay=False,
             metavar="SPEC",
         ),
     ] = None,
@@ -73,29 +166,58 @@ def generate(
     ] = Path("stack"),
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite generated files even if they were edited."),
+        typer.Option(
+            "--force",
+            help="Overwrite generated files even if they were edited, and write into a "
+            "non-empty directory batchform has not written before.",
+        ),
     ] = False,
     check: Annotated[
         bool,
         typer.Option(
             "--check",
-            help="Write nothing; exit 1 with a diff if DIR differs from what the spec generates.",
+            help="Write nothing; print a diff and exit 1 if DIR differs from what the spec "
+            "generates.",
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse the generated files back afresh. The cache lives in "
+            "$BATCHFORM_CACHE_DIR, else $XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
         ),
     ] = False,
 ) -> None:
-    """Render a root module and four modules (network, compute environment, job queue,
-    job definition) for the spec into DIR."""
+    """Render a root module and four modules (network, compute environment, job queue, job
+    definition) for the spec into DIR.
+
+    Files batchform did not write are never touched, nor are Terraform override files
+    (override.tf, *_override.tf): keep hand changes there. Exit 3 when a generated file was
+    edited by hand (--force overwrites it); with --check, exit 1 when DIR differs."""
+    from batchform.cache import default_cache_dir
     from batchform.generate import check_stack, generate_stack
 
+    cache_dir = None if no_cache else default_cache_dir()
     if check:
-        check_stack(spec, out)
+        try:
+            check_stack(spec, out, cache_dir=cache_dir)
+        except DriftError as drift:
+            typer.echo(drift.diff, nl=False)
+            raise
         typer.echo(f"{out}: up to date")
         return
-    result = generate_stack(spec, out, force=force)
+    result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
     typer.echo(result.summary())
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform test stack
+        batchform test stack --format json
+    """,
+)
 def test(
     stack: Annotated[
         Path,
@@ -142,7 +264,14 @@ def test(
         raise LifecycleError(f"{stack}: failed at {failed.name}")
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform lint stack
+        batchform lint infra --format sarif > batchform.sarif
+        batchform lint . --select BF005,BF012
+    """,
+)
 def lint(
     paths: Annotated[
         list[Path],
@@ -180,7 +309,8 @@ def lint(
     ] = False,
 ) -> None:
     """Find AWS Batch traps in Terraform: jobs stuck in RUNNABLE, compute environments that
-    cannot be replaced, job definitions that re-register every apply, schema mistakes.
+    cannot be replaced, job definitions that register a new revision on every apply, schema
+    mistakes.
 
     Exit 1 when an error-severity finding is reported, 0 otherwise, 2 on usage errors or files
     that cannot be parsed. Silence one finding with `# batchform:ignore CODE reason` on or above
@@ -193,7 +323,13 @@ def lint(
         raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform explain BF005
+        batchform explain
+    """,
+)
 def explain(
     code: Annotated[
         str | None,
@@ -208,10 +344,100 @@ def explain(
     typer.echo(explain_rule(code))
 
 
+# --------------------------------------------------------------------------------------------
+# Entry point: one shape for every error
+# --------------------------------------------------------------------------------------------
+
+
 def main() -> None:
-    """Console-script entry point: run the app, turning batchform errors into exit codes."""
+    """Run the command line on sys.argv; every error is one `batchform: ...` message on stderr
+    and the exit code of its class (2 for usage errors, typer's own included). The console
+    script starts in `batchform.__main__`, which answers the top-level help without typer."""
+    sys.exit(run(sys.argv[1:]))
+
+
+def top_level_help() -> str:
+    """`batchform --help` as typer renders it on a terminal of 80 columns or more."""
+    import contextlib
+    import io
+
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    output = io.StringIO()
     try:
-        app()
+        with contextlib.redirect_stdout(output):
+            run(["--help"])
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+    return output.getvalue()
+
+
+def run(args: list[str]) -> int:
+    """Run the command line with args; the exit code."""
+    # typer carries its own copy of click; these are the errors click raises while parsing.
+    from typer._click import exceptions as click
+
+    try:
+        code = app(args=args, prog_name="batchform", standalone_mode=False)
     except BatchformError as error:
-        print(f"batchform: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
+        _say(str(error))
+        return error.exit_code
+    except click.NoArgsIsHelpError as error:
+        print(error.format_message(), file=sys.stderr)
+        return 2
+    except click.UsageError as error:
+        _say(_usage_message(error, args))
+        return 2
+    except click.ClickException as error:
+        _say(error.format_message())
+        return error.exit_code
+    except typer.Abort:
+        _say("aborted")
+        return 1
+    except Exception as error:  # a bug: one line to report, the traceback on request
+        _say(f"internal error: {type(error).__name__}: {error}\nThis is a bug in batchform; "
+             "please report it with the command you ran (BATCHFORM_TRACEBACK=1 shows where).")
+        if os.environ.get("BATCHFORM_TRACEBACK"):
+            raise
+        return INTERNAL_ERROR
+    return code if isinstance(code, int) else 0
+
+
+def _say(message: str) -> None:
+    print(f"batchform: {message}", file=sys.stderr)
+
+
+# click's own wording for paths of the wrong kind, said the way batchform says it.
+_PATH_MESSAGES = (
+    (re.compile(r"^(?:file|directory|dir|path) '(.*)' is a directory\.?$", re.S),
+     r"\1: is a directory, not a file"),
+    (re.compile(r"^(?:file|directory|dir|path) '(.*)' is a file\.?$", re.S),
+     r"\1: is a file, not a directory"),
+    (re.compile(r"^(?:file|directory|dir|path) '(.*)' does not exist\.?$", re.S),
+     r"\1: no such file or directory"),
+)
+
+
+def _usage_message(error: Any, args: list[str]) -> str:
+    """A click usage error as one batchform line: what is wrong, and where the help is."""
+    from typer._click import exceptions as click
+
+    message = str(error.format_message())
+    if isinstance(error, click.BadParameter) and not isinstance(error, click.MissingParameter):
+        for pattern, replacement in _PATH_MESSAGES:
+            if pattern.match(error.message):
+                message = pattern.sub(replacement, error.message)
+                break
+    message = message.rstrip(".")
+    message = message[:1].lower() + message[1:]
+    context = getattr(error, "ctx", None)
+    if context is not None:
+        command = context.command_path
+    else:  # raised while parsing, before click made a context: the command is the first word
+        names = {info.name or getattr(info.callback, "__name__", "") for info in
+                 app.registered_commands}
+        command = f"batchform {args[0]}" if args and args[0] in names else "batchform"
+    return f"{message}; see `{command} -h`"

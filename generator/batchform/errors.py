@@ -65,22 +65,45 @@ class EditedFilesError(BatchformError):
             text += f"{out_dir}: these files are in the way and were not written by batchform:\n"
             text += f"{listing}\n"
         super().__init__(
-            text + "Move the change into the spec, or re-run with --force to overwrite them."
+            text + "Move the change into the spec or into a Terraform override file (such as "
+            "main_override.tf, which batchform never touches), or re-run with --force to "
+            "overwrite them."
         )
 
 
 class DriftError(BatchformError):
-    """`generate --check` found the tree differs from what the spec produces."""
+    """`generate --check` found the tree differs from what the spec produces. The message is
+    one line; `diff` is the unified diff from the tree to what the spec generates."""
 
     exit_code = 1
 
-    def __init__(self, out_dir: Path, diff: str) -> None:
-        self.out_dir = out_dir
+    def __init__(self, summary: str, diff: str) -> None:
         self.diff = diff
+        super().__init__(summary)
+
+
+class LockedError(UsageError):
+    """Another batchform run holds the stack directory's lock and did not finish in time."""
+
+    def __init__(self, out_dir: Path, pid: str | None, waited: float) -> None:
+        self.out_dir = out_dir
+        self.pid = pid
+        holder = f"pid {pid}" if pid else "pid unknown"
         super().__init__(
-            f"{diff}\n{out_dir}: differs from what the spec generates; "
-            "run `batchform generate` to update it."
+            f"{out_dir}: locked by another batchform run ({holder}); waited {waited:g} s for "
+            "it to finish. Run again when it has."
         )
+
+
+class StackWriteError(BatchformError):
+    """The stack directory could not be read or written; whatever was begun is undone."""
+
+    exit_code = 2
+
+    def __init__(self, out_dir: str, step: str, error: OSError) -> None:
+        self.out_dir = out_dir
+        reason = error.strerror or str(error)
+        super().__init__(f"{out_dir}: {reason} while {step}; nothing was changed")
 
 
 class RoundTripError(BatchformError):
