@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from batchform.lint.cache import ParseCache
+from batchform.lint.engine.resolver import Instance, Resolver, Scope, Stack
 from batchform.lint.loader import load_module_dir, load_tree
-from batchform.lint.resolver import Instance, Resolver, Scope, Stack
+from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
 from batchform.lint.syntax import Traversal
-from batchform.lint.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
 
 
 def build_tree(root: Path, files: dict[str, str]) -> Path:

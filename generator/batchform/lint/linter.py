@@ -7,11 +7,11 @@ from pathlib import Path
 
 from batchform.errors import UsageError
 from batchform.lint.cache import ParseCache, default_cache_dir
+from batchform.lint.engine.resolver import Resolver, Stack
+from batchform.lint.engine.suppression import Suppressions
 from batchform.lint.findings import Finding, LintResult
 from batchform.lint.loader import LoadedTree, load_module_dir, load_tfvars, load_tree
-from batchform.lint.resolver import Resolver, Stack
 from batchform.lint.rules import Rule, all_rules
-from batchform.lint.suppression import Suppressions
 from batchform.lint.syntax import Attribute, Literal, SourceFile, Template
 
 _NOT_SET = object()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from batchform.lint.resolver import BlockView, Instance, Stack
+    from batchform.lint.engine.resolver import BlockView, Instance, Stack
 
 
 @dataclass(frozen=True)

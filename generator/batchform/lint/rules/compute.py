@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchform.lint import iam
-from batchform.lint.batch import (
+from batchform.lint.engine.resolver import BlockView, Instance, Stack
+from batchform.lint.knowledge import iam
+from batchform.lint.knowledge.batch import (
     QUEUE_TYPE,
     ce_name_fixed,
     ce_platform,
@@ -13,10 +14,9 @@ from batchform.lint.batch import (
     queue_environments,
     resources_block,
 )
-from batchform.lint.resolver import BlockView, Instance, Stack
+from batchform.lint.model.values import AttrRef, is_set, text_of
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Traversal
-from batchform.lint.values import AttrRef, is_set, text_of
 
 _FARGATE_FORBIDDEN = (
     "allocation_strategy",

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from batchform import fargate
 from batchform.lint import instance_types
-from batchform.lint.batch import (
+from batchform.lint.engine.resolver import Instance, Stack
+from batchform.lint.knowledge.batch import (
     JOB_TYPE,
     ContainerProperties,
     container_properties,
@@ -15,7 +16,6 @@ from batchform.lint.batch import (
     job_platform,
     resources_block,
 )
-from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
 from batchform.lint.syntax import Call, Literal, Template, Traversal
 
@@ -279,7 +279,7 @@ Checked with botocore's model of the Batch API.
 )
 def check_shape(stack: Stack) -> Iterator[Hit]:
     """BF016."""
-    from batchform.lint.container_properties import enum_problems, shape_problems
+    from batchform.lint.knowledge.container_properties import enum_problems, shape_problems
 
     for job in _container_jobs(stack):
         raw = job.get("container_properties")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from batchform.lint.resolver import Stack
+from batchform.lint.engine.resolver import Stack
+from batchform.lint.model.values import Partial
 from batchform.lint.rules import Hit, hit, rule
-from batchform.lint.values import Partial
 
 _NAMED = {
     "aws_batch_compute_environment": (

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from batchform.lint import network
-from batchform.lint.batch import (
+from batchform.lint.engine.resolver import Instance, Stack
+from batchform.lint.knowledge import network
+from batchform.lint.knowledge.batch import (
     ContainerProperties,
     ce_platform,
     container_properties,
@@ -18,9 +19,8 @@ from batchform.lint.batch import (
     job_platform,
     resources_block,
 )
-from batchform.lint.resolver import Instance, Stack
+from batchform.lint.model.values import AttrRef, text_of
 from batchform.lint.rules import Hit, hit, rule
-from batchform.lint.values import AttrRef, text_of
 
 _ECS = ("ecs-agent", "ecs-telemetry", "ecs")
 _PRIVATE_ECR = re.compile(r"^(\d{12}|[^/]*)\.dkr\.ecr\.[a-z0-9-]*\.amazonaws\.com(\.cn)?/")

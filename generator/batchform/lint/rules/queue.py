@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchform.lint.batch import (
+from batchform.lint.engine.resolver import Stack
+from batchform.lint.knowledge.batch import (
     JOB_TYPE,
     QUEUE_TYPE,
     ce_platform,
     job_platform,
     queue_environments,
 )
-from batchform.lint.resolver import Stack
 from batchform.lint.rules import Hit, hit, rule
 
 

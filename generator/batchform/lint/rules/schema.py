@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchform.lint.resolver import Stack
+from batchform.lint.engine.resolver import Stack
 from batchform.lint.rules import Hit, rule
 
 _KINDS = {"unknown": "BF100", "missing": "BF101", "too_many": "BF102", "computed": "BF103"}
 
 
 def _problems(stack: Stack, kind: str) -> Iterator[Hit]:
-    from batchform.lint.schema_check import check_block
+    from batchform.lint.knowledge.provider_arguments import check_block
     from batchform.schema import load_provider_schema
 
     provider = load_provider_schema()
@@ -103,7 +103,7 @@ terraform validate or plan would fail.
 )
 def check_types(stack: Stack) -> Iterator[Hit]:
     """BF104."""
-    from batchform.lint.schema_check import type_problems
+    from batchform.lint.knowledge.provider_arguments import type_problems
     from batchform.schema import load_provider_schema
 
     provider = load_provider_schema()

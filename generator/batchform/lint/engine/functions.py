@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from batchform.lint.values import UNKNOWN, EncodedJson, Partial, Unknown, is_known
+from batchform.lint.model.values import UNKNOWN, EncodedJson, Partial, Unknown, is_known
 
 
 class _Skip(Exception):

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from batchform.lint.resolver import BlockView, Instance, Stack
-from batchform.lint.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
+from batchform.lint.engine.resolver import BlockView, Instance, Stack
+from batchform.lint.model.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
 
 CE_TYPE = "aws_batch_compute_environment"
 QUEUE_TYPE = "aws_batch_job_queue"

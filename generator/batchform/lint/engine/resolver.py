@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batchform.lint.functions import call_function
+from batchform.lint.engine.functions import call_function
+from batchform.lint.model.values import (
+    UNKNOWN,
+    AttrRef,
+    EncodedJson,
+    Partial,
+    ResourceRef,
+    Unknown,
+    is_known,
+)
 from batchform.lint.syntax import (
     Attribute,
     Block,
@@ -30,15 +39,6 @@ from batchform.lint.syntax import (
     Traversal,
     TupleExpr,
     walk,
-)
-from batchform.lint.values import (
-    UNKNOWN,
-    AttrRef,
-    EncodedJson,
-    Partial,
-    ResourceRef,
-    Unknown,
-    is_known,
 )
 
 _MAX_DEPTH = 60

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from batchform.lint.resolver import Instance
+    from batchform.lint.engine.resolver import Instance
 
 
 class Unknown:

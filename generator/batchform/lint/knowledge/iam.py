@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from batchform.lint.resolver import Instance, Stack
-from batchform.lint.values import AttrRef, EncodedJson, ResourceRef, Unknown, text_of
+from batchform.lint.engine.resolver import Instance, Stack
+from batchform.lint.model.values import AttrRef, EncodedJson, ResourceRef, Unknown, text_of
 
 ROLE_TYPE = "aws_iam_role"
 PROFILE_TYPE = "aws_iam_instance_profile"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from batchform.lint.values import EncodedJson, Partial, Unknown
+from batchform.lint.model.values import EncodedJson, Partial, Unknown
 
 _PLACEHOLDER = "batchform-unknown"
 

@@ -6,12 +6,12 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from batchform.lint.model.values import EncodedJson, Partial, ResourceRef, Unknown
 from batchform.lint.syntax import Block
-from batchform.lint.values import EncodedJson, Partial, ResourceRef, Unknown
 
 if TYPE_CHECKING:
     from batchform import schema
-    from batchform.lint.resolver import BlockView
+    from batchform.lint.engine.resolver import BlockView
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
 _META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}

@@ -6,9 +6,9 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from batchform.lint.batch import instance_of
-from batchform.lint.resolver import Instance, Stack
-from batchform.lint.values import AttrRef, Unknown, text_of
+from batchform.lint.engine.resolver import Instance, Stack
+from batchform.lint.knowledge.batch import instance_of
+from batchform.lint.model.values import AttrRef, Unknown, text_of
 
 ANY_IPV4 = "0.0.0.0/0"
 SERVICES = (

@@ -1,0 +1,1 @@
+"""The resource model the rules read."""
