@@ -1,11 +1,94 @@
-"""Check decoded `container_properties` against botocore's Batch `ContainerProperties` shape."""
+"""A job definition's `container_properties`: decoded, and checked against botocore's Batch
+`ContainerProperties` shape."""
 
 from __future__ import annotations
 
 import functools
+import json
+from dataclasses import dataclass
 from typing import Any
 
+from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.model.values import EncodedJson, Partial, Unknown
+
+
+@dataclass
+class ContainerProperties:
+    """A job definition's decoded container_properties (values may hold unknowns)."""
+
+    value: dict[str, Any]
+    job: ResourceInstance
+
+    def requirement(self, kind: str) -> Any:
+        """The `resourceRequirements` value of one type (VCPU, MEMORY, GPU), else None."""
+        entries = self.value.get("resourceRequirements")
+        if not isinstance(entries, list):
+            return None
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("type") == kind:
+                return entry.get("value")
+        return None
+
+    def vcpus(self) -> float | None:
+        """The vCPUs the job asks for, when known."""
+        vcpus = self.requirement("VCPU")
+        return _number(vcpus if vcpus is not None else self.value.get("vcpus"))
+
+    def memory(self) -> float | None:
+        """The memory (MiB) the job asks for, when known."""
+        memory = self.requirement("MEMORY")
+        return _number(memory if memory is not None else self.value.get("memory"))
+
+
+def container_properties(
+    configuration: Configuration, job: ResourceInstance
+) -> ContainerProperties | None:
+    """The decoded `container_properties` (once per job), or None when absent, unknown or not a
+    JSON object."""
+    return configuration.derived(("container_properties", job), lambda: _decode(job))
+
+
+def _decode(job: ResourceInstance) -> ContainerProperties | None:
+    raw = job.get("container_properties")
+    if isinstance(raw, EncodedJson):
+        value = raw.value
+    elif isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+    else:
+        return None
+    return ContainerProperties(_without_nulls(value), job) if isinstance(value, dict) else None
+
+
+def image_of(configuration: Configuration, job: ResourceInstance) -> Any:
+    """The job definition's image value (str, Partial, AttrRef or Unknown), or None."""
+    properties = container_properties(configuration, job)
+    return properties.value.get("image") if properties else None
+
+
+def _without_nulls(value: Any) -> Any:
+    """JSON nulls unmarshal to unset fields in the provider; treat them as absent keys."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
 
 _PLACEHOLDER = "batchform-unknown"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from batchform.lint.engine.resolver import Instance, Stack
-from batchform.lint.model.values import AttrRef, EncodedJson, ResourceRef, Unknown, text_of
+from batchform.lint.model import Configuration, ResourceInstance
+from batchform.lint.model.values import AttrRef, EncodedJson, ResourceRef, text_of
 
 ROLE_TYPE = "aws_iam_role"
 PROFILE_TYPE = "aws_iam_instance_profile"
@@ -16,104 +17,117 @@ ATTACHMENT_TYPES = (
     "aws_iam_role_policy_attachments_exclusive",
 )
 
+# (policy ARN text, or None when the ARN is unknown; the resource that attaches it)
+Policy = tuple[str | None, ResourceInstance]
 
-def role_of(value: Any) -> Instance | None:
+
+def role_of(value: Any) -> ResourceInstance | None:
     """The `aws_iam_role` instance a value refers to (any of its attributes)."""
     if isinstance(value, (AttrRef, ResourceRef)) and value.instance.type == ROLE_TYPE:
         return value.instance
     return None
 
 
-def _names_role(value: Any, role: Instance) -> bool | None:
-    """Whether a `role = ...` value designates this role; None when that cannot be told."""
-    if isinstance(value, (AttrRef, ResourceRef)):
-        return value.instance is role
-    if isinstance(value, str):
+@dataclass
+class _Attachments:
+    """Every policy attachment of a configuration, by the role it names."""
+
+    by_role: dict[ResourceInstance, list[Policy]] = field(default_factory=dict)
+    # By role name: `role = "batch-service"` or a role ARN ending in `:role/batch-service`.
+    by_name: dict[str, list[Policy]] = field(default_factory=dict)
+    # Some attachment names its role in a way that cannot be told: it may be any role's.
+    unclear: bool = False
+
+    def add(self, role: Any, policies: list[Policy]) -> None:
+        """Record policies attached to what a `role`-like argument designates."""
+        if isinstance(role, (AttrRef, ResourceRef)):
+            self.by_role.setdefault(role.instance, []).extend(policies)
+        elif isinstance(role, str):
+            name = role[role.rfind(":role/") + len(":role/") :] if ":role/" in role else role
+            self.by_name.setdefault(name, []).extend(policies)
+            if name != role:
+                self.by_name.setdefault(role, []).extend(policies)
+        else:
+            self.unclear = True
+
+    def of(self, role: ResourceInstance) -> tuple[list[Policy], bool]:
+        """The policies attached to a role, and False when some attachment may be its too."""
+        found = list(self.by_role.get(role, []))
         name = role.get("name")
         if isinstance(name, str):
-            return value == name or value.endswith(f":role/{name}")
-        return None
-    return None
+            found += self.by_name.get(name, [])
+        complete = not self.unclear and (isinstance(name, str) or not self.by_name)
+        return found, complete
 
 
-def attached_policies(stack: Stack, role: Instance) -> tuple[list[tuple[str, Instance]], bool]:
-    """(policy ARN text, the attaching resource) for a role, and False if some attachment is opaque."""
-    found: list[tuple[str, Instance]] = []
-    complete = True
-    for attachment in stack.instances("aws_iam_role_policy_attachment"):
-        match = _names_role(attachment.get("role"), role)
-        if match is None:
-            complete = False
-        elif match:
-            text = text_of(attachment.get("policy_arn"))
-            if text is None:
-                complete = False
-            else:
-                found.append((text, attachment))
-    for attachment in stack.instances("aws_iam_policy_attachment"):
+def _attachments(configuration: Configuration) -> _Attachments:
+    index = _Attachments()
+    for attachment in configuration.instances("aws_iam_role_policy_attachment"):
+        index.add(attachment.get("role"), [(text_of(attachment.get("policy_arn")), attachment)])
+    for attachment in configuration.instances("aws_iam_policy_attachment"):
         roles = attachment.get("roles")
         if not isinstance(roles, list):
-            complete = False
+            index.unclear = True
             continue
         for item in roles:
-            match = _names_role(item, role)
-            if match is None:
-                complete = False
-            elif match:
-                text = text_of(attachment.get("policy_arn"))
-                if text is None:
-                    complete = False
-                else:
-                    found.append((text, attachment))
-    for exclusive in stack.instances("aws_iam_role_policy_attachments_exclusive"):
-        match = _names_role(exclusive.get("role_name"), role)
-        if match is None:
-            complete = False
-        elif match:
-            arns = exclusive.get("policy_arns")
-            if not isinstance(arns, list):
-                complete = False
-                continue
-            for arn in arns:
-                text = text_of(arn)
-                if text is None:
-                    complete = False
-                else:
-                    found.append((text, exclusive))
+            index.add(item, [(text_of(attachment.get("policy_arn")), attachment)])
+    for exclusive in configuration.instances("aws_iam_role_policy_attachments_exclusive"):
+        arns = exclusive.get("policy_arns")
+        # An unknown list of ARNs is one unknown ARN for the role it names.
+        listed = arns if isinstance(arns, list) else [None]
+        index.add(exclusive.get("role_name"), [(text_of(arn), exclusive) for arn in listed])
+    return index
+
+
+def attached_policies(
+    configuration: Configuration, role: ResourceInstance
+) -> tuple[list[tuple[str, ResourceInstance]], bool]:
+    """(policy ARN text, the attaching resource) for a role, and False if some attachment is
+    opaque (its role or its policy cannot be told)."""
+    index = configuration.derived("iam.attachments", lambda: _attachments(configuration))
+    policies, complete = index.of(role)
+    policies += _managed(role)
+    known = [(arn, source) for arn, source in policies if arn is not None]
     managed = role.get("managed_policy_arns")
-    if isinstance(managed, list):
-        for arn in managed:
-            text = text_of(arn)
-            if text is None:
-                complete = False
-            else:
-                found.append((text, role))
-    elif managed is not None:
-        complete = False
-    return found, complete
+    opaque_managed = managed is not None and not isinstance(managed, list)
+    return known, complete and len(known) == len(policies) and not opaque_managed
 
 
-def profile_role(stack: Stack, profile: Instance) -> Instance | None | Unknown:
-    """The role held by an instance profile: an instance, None when absent, Unknown when opaque."""
+def _managed(role: ResourceInstance) -> list[Policy]:
+    managed = role.get("managed_policy_arns")
+    return [(text_of(arn), role) for arn in managed] if isinstance(managed, list) else []
+
+
+def profile_role(
+    configuration: Configuration, profile: ResourceInstance
+) -> ResourceInstance | None:
+    """The role an instance profile holds (by reference or by name); None when it holds none
+    or the role cannot be told."""
     value = profile.get("role")
-    if value is None:
-        return None
     role = role_of(value)
-    if role is not None:
+    if role is not None or not isinstance(value, str):
         return role
-    if isinstance(value, str):
-        for candidate in stack.instances(ROLE_TYPE):
-            if candidate.get("name") == value:
-                return candidate
-    return Unknown()
+    return configuration.derived("iam.roles_by_name", lambda: _roles_by_name(configuration)).get(
+        value
+    )
 
 
-def trusted_services(role: Instance) -> set[str] | None:
+def _roles_by_name(configuration: Configuration) -> dict[str, ResourceInstance]:
+    """Roles by their known name; the first one wins, as a search in order would find it."""
+    found: dict[str, ResourceInstance] = {}
+    for role in configuration.instances(ROLE_TYPE):
+        name = role.get("name")
+        if isinstance(name, str):
+            found.setdefault(name, role)
+    return found
+
+
+def trusted_services(role: ResourceInstance) -> set[str] | None:
     """The services a role's trust policy lets assume it; None when the policy is opaque."""
     policy = role.get("assume_role_policy")
-    document = None
     if isinstance(policy, AttrRef) and policy.instance.type == "aws_iam_policy_document":
         return _document_services(policy.instance)
+    document = None
     if isinstance(policy, EncodedJson):
         document = policy.value
     elif isinstance(policy, str):
@@ -128,6 +142,11 @@ def trusted_services(role: Instance) -> set[str] | None:
         statements = [statements]
     if not isinstance(statements, list):
         return None
+    return _statement_services(statements)
+
+
+def _statement_services(statements: list[Any]) -> set[str] | None:
+    """The services the Allow statements of a JSON policy name as principals."""
     services: set[str] = set()
     for statement in statements:
         if not isinstance(statement, dict) or statement.get("Effect", "Allow") != "Allow":
@@ -144,7 +163,7 @@ def trusted_services(role: Instance) -> set[str] | None:
     return services
 
 
-def _document_services(document: Instance) -> set[str] | None:
+def _document_services(document: ResourceInstance) -> set[str] | None:
     statements, complete = document.nested("statement")
     if not complete or document.has("source_policy_documents"):
         return None

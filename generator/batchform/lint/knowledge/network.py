@@ -1,4 +1,7 @@
-"""Network facts for the rules: routes out of a subnet, VPC endpoints, security-group egress."""
+"""Network facts for the rules: routes out of a subnet, VPC endpoints, security-group egress.
+
+Each fact is derived once per configuration (a subnet's way out is asked for every job that
+could run there)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from batchform.lint.engine.resolver import Instance, Stack
-from batchform.lint.knowledge.batch import instance_of
+from batchform.lint.knowledge.links import instance_of, referrers
+from batchform.lint.model import Body, Configuration, ResourceInstance
 from batchform.lint.model.values import AttrRef, Unknown, text_of
 
 ANY_IPV4 = "0.0.0.0/0"
@@ -23,27 +26,9 @@ SERVICES = (
     "ssm",
     "sts",
 )
-_OTHER_TARGETS = (
-    "transit_gateway_id",
-    "network_interface_id",
-    "vpc_peering_connection_id",
-    "instance_id",
-    "egress_only_gateway_id",
-    "core_network_arn",
-)
 
 
-def opaque_modules(stack: Stack) -> bool:
-    """True when the stack calls modules batchform cannot read (registry, git): their resources
-    may supply the routes or endpoints, so network rules stay silent."""
-    for module in stack.modules:
-        for name in module.calls:
-            if module.child(name) is None:
-                return True
-    return False
-
-
-def subnets_of(values: Any) -> tuple[list[Instance], bool]:
+def subnets_of(values: Any) -> tuple[list[ResourceInstance], bool]:
     """The `aws_subnet` instances a list refers to, and False if some entry is not one."""
     if not isinstance(values, list):
         return [], False
@@ -58,12 +43,57 @@ def subnets_of(values: Any) -> tuple[list[Instance], bool]:
     return found, complete
 
 
-def vpc_of(subnet: Instance) -> Instance | None:
+def vpc_of(subnet: ResourceInstance) -> ResourceInstance | None:
     """The `aws_vpc` a subnet (or endpoint, security group) is in, when known."""
     return instance_of(subnet.get("vpc_id"), "aws_vpc")
 
 
-def _refers(value: Any, target: Instance) -> bool | None:
+def route_tables(
+    configuration: Configuration, subnet: ResourceInstance
+) -> tuple[list[ResourceInstance], bool]:
+    """The route tables a subnet uses, and False when that cannot be told."""
+    associations = referrers(configuration, "aws_route_table_association", "subnet_id")
+    complete = not associations.unclear
+    tables: list[ResourceInstance] = []
+    for association in associations.of(subnet):
+        table = association.get("route_table_id")
+        instance = instance_of(table, "aws_route_table") or instance_of(
+            table, "aws_default_route_table"
+        )
+        if instance is None:
+            complete = False
+        else:
+            tables.append(instance)
+    if tables or not complete:
+        return tables, complete
+    vpc = vpc_of(subnet)
+    if vpc is None:
+        return [], False
+    return configuration.derived(("main_route_table", vpc), lambda: _main_table(configuration, vpc))
+
+
+def _main_table(
+    configuration: Configuration, vpc: ResourceInstance
+) -> tuple[list[ResourceInstance], bool]:
+    """The main route table of a VPC: set by an association, the default route table resource,
+    or the VPC's own (which holds only the local route)."""
+    for main in configuration.instances("aws_main_route_table_association"):
+        match = _refers(main.get("vpc_id"), vpc)
+        if match is None:
+            return [], False
+        if match:
+            table = instance_of(main.get("route_table_id"), "aws_route_table")
+            return ([table], True) if table else ([], False)
+    for default in configuration.instances("aws_default_route_table"):
+        value = default.get("default_route_table_id")
+        if isinstance(value, AttrRef) and value.instance is vpc:
+            return [default], True
+        if not isinstance(value, AttrRef):
+            return [], False
+    return [], True
+
+
+def _refers(value: Any, target: ResourceInstance) -> bool | None:
     if isinstance(value, AttrRef):
         return value.instance is target
     if isinstance(value, Unknown):
@@ -71,60 +101,16 @@ def _refers(value: Any, target: Instance) -> bool | None:
     return False
 
 
-def route_tables(stack: Stack, subnet: Instance) -> tuple[list[Instance], bool]:
-    """The route tables a subnet uses, and False when that cannot be told."""
-    tables: list[Instance] = []
-    complete = True
-    for association in stack.instances("aws_route_table_association"):
-        if not association.has("subnet_id"):
-            continue
-        match = _refers(association.get("subnet_id"), subnet)
-        if match is None:
-            complete = False
-        elif match:
-            table = association.get("route_table_id")
-            instance = instance_of(table, "aws_route_table") or instance_of(
-                table, "aws_default_route_table"
-            )
-            if instance is None:
-                complete = False
-            else:
-                tables.append(instance)
-    if tables or not complete:
-        return tables, complete
-    vpc = vpc_of(subnet)
-    if vpc is None:
-        return [], False
-    for main in stack.instances("aws_main_route_table_association"):
-        match = _refers(main.get("vpc_id"), vpc)
-        if match is None:
-            return [], False
-        if match:
-            table = instance_of(main.get("route_table_id"), "aws_route_table")
-            return ([table], True) if table else ([], False)
-    for default in stack.instances("aws_default_route_table"):
-        value = default.get("default_route_table_id")
-        if isinstance(value, AttrRef) and value.instance is vpc:
-            return [default], True
-        if not isinstance(value, AttrRef):
-            return [], False
-    # A VPC's own main route table holds only the local route.
-    return [], True
-
-
-def default_route_kinds(stack: Stack, table: Instance) -> tuple[set[str], bool]:
+def default_route_kinds(
+    configuration: Configuration, table: ResourceInstance
+) -> tuple[set[str], bool]:
     """How a route table reaches 0.0.0.0/0: {"nat", "igw", "other"}; False when unclear."""
+    routes, complete = table.nested("route")
+    separate = referrers(configuration, "aws_route", "route_table_id")
+    complete &= not separate.unclear
+    candidates: list[tuple[Body, str]] = [(route, "cidr_block") for route in routes]
+    candidates += [(route, "destination_cidr_block") for route in separate.of(table)]
     kinds: set[str] = set()
-    complete = True
-    routes, routes_complete = table.nested("route")
-    complete &= routes_complete
-    candidates: list[Any] = [(route, "cidr_block") for route in routes]
-    for route in stack.instances("aws_route"):
-        match = _refers(route.get("route_table_id"), table)
-        if match is None:
-            complete = False
-        elif match:
-            candidates.append((route, "destination_cidr_block"))
     for route, cidr_name in candidates:
         cidr = route.get(cidr_name)
         if cidr is None:
@@ -142,7 +128,7 @@ def default_route_kinds(stack: Stack, table: Instance) -> tuple[set[str], bool]:
     return kinds, complete
 
 
-def _route_kind(route: Any) -> str | None:
+def _route_kind(route: Body) -> str | None:
     nat = route.get("nat_gateway_id")
     if nat not in (None, ""):
         return "nat"
@@ -154,9 +140,6 @@ def _route_kind(route: Any) -> str | None:
         if text is not None and text.startswith("igw-"):
             return "igw"
         return None if isinstance(gateway, Unknown) else "other"
-    for name in _OTHER_TARGETS:
-        if route.get(name) not in (None, ""):
-            return "other"
     return "other"
 
 
@@ -168,49 +151,54 @@ class SubnetReach:
     igw: bool
 
 
-def subnet_reach(stack: Stack, subnet: Instance) -> SubnetReach | None:
+def subnet_reach(configuration: Configuration, subnet: ResourceInstance) -> SubnetReach | None:
     """The subnet's way out (NAT or internet gateway), None when it cannot be told."""
-    tables, complete = route_tables(stack, subnet)
-    if not complete:
-        return None
-    kinds: set[str] = set()
-    for table in tables:
-        table_kinds, table_complete = default_route_kinds(stack, table)
-        if not table_complete:
+
+    def reach() -> SubnetReach | None:
+        tables, complete = route_tables(configuration, subnet)
+        if not complete:
             return None
-        kinds |= table_kinds
-    return SubnetReach(nat=bool(kinds & {"nat", "other"}), igw="igw" in kinds)
+        kinds: set[str] = set()
+        for table in tables:
+            table_kinds, table_complete = default_route_kinds(configuration, table)
+            if not table_complete:
+                return None
+            kinds |= table_kinds
+        return SubnetReach(nat=bool(kinds & {"nat", "other"}), igw="igw" in kinds)
+
+    return configuration.derived(("subnet_reach", subnet), reach)
 
 
-def public_ip_on_launch(subnet: Instance) -> bool | None:
+def public_ip_on_launch(subnet: ResourceInstance) -> bool | None:
     """Whether EC2 instances launched in the subnet get a public IPv4 address."""
     value = subnet.get("map_public_ip_on_launch", False)
     return value if isinstance(value, bool) else None
 
 
-def endpoint_services(stack: Stack, vpc: Instance) -> tuple[dict[str, list[Instance]], bool]:
+def endpoint_services(
+    configuration: Configuration, vpc: ResourceInstance
+) -> tuple[dict[str, list[ResourceInstance]], bool]:
     """The VPC's endpoints by service suffix ("ecs-agent", "s3", ...), and False if unclear."""
-    found: dict[str, list[Instance]] = {}
-    complete = True
-    for endpoint in stack.instances("aws_vpc_endpoint"):
-        match = _refers(endpoint.get("vpc_id"), vpc)
-        if match is None:
-            complete = False
-            continue
-        if not match:
-            continue
-        text = text_of(endpoint.get("service_name"))
-        if text is None:
-            complete = False
-            continue
-        for service in SERVICES:
-            if text.endswith("." + service):
-                found.setdefault(service, []).append(endpoint)
-                break
-    return found, complete
+
+    def services() -> tuple[dict[str, list[ResourceInstance]], bool]:
+        endpoints = referrers(configuration, "aws_vpc_endpoint", "vpc_id")
+        found: dict[str, list[ResourceInstance]] = {}
+        complete = not endpoints.unclear
+        for endpoint in endpoints.of(vpc):
+            text = text_of(endpoint.get("service_name"))
+            if text is None:
+                complete = False
+                continue
+            for service in SERVICES:
+                if text.endswith("." + service):
+                    found.setdefault(service, []).append(endpoint)
+                    break
+        return found, complete
+
+    return configuration.derived(("endpoint_services", vpc), services)
 
 
-def endpoint_type(endpoint: Instance) -> str | None:
+def endpoint_type(endpoint: ResourceInstance) -> str | None:
     """Interface, Gateway (the default) or None when unknown."""
     value = endpoint.get("vpc_endpoint_type", "Gateway")
     return value if isinstance(value, str) else None
@@ -230,8 +218,17 @@ class Egress:
     file: str
 
 
-def security_group_egress(stack: Stack, group: Instance) -> tuple[list[Egress], bool]:
+def security_group_egress(
+    configuration: Configuration, group: ResourceInstance
+) -> tuple[list[Egress], bool]:
     """The group's egress rules from inline blocks and separate rule resources."""
+    inline, complete = _inline_egress(group)
+    separate, separate_complete = _rule_egress(configuration, group)
+    modern, modern_complete = _vpc_rule_egress(configuration, group)
+    return inline + separate + modern, complete and separate_complete and modern_complete
+
+
+def _inline_egress(group: ResourceInstance) -> tuple[list[Egress], bool]:
     rules: list[Egress] = []
     blocks, complete = group.nested("egress")
     for block in blocks:
@@ -252,13 +249,22 @@ def security_group_egress(stack: Stack, group: Instance) -> tuple[list[Egress], 
             for name in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids")
         ):
             complete = False
-    for rule in stack.instances("aws_security_group_rule"):
-        match = _refers(rule.get("security_group_id"), group)
+    return rules, complete
+
+
+def _rule_egress(
+    configuration: Configuration, group: ResourceInstance
+) -> tuple[list[Egress], bool]:
+    """aws_security_group_rule resources of type egress for the group."""
+    found = referrers(configuration, "aws_security_group_rule", "security_group_id")
+    complete = not found.unclear
+    rules: list[Egress] = []
+    for rule in found.of(group):
         kind = rule.get("type")
-        if match is None or (match and not isinstance(kind, str)):
+        if not isinstance(kind, str):
             complete = False
             continue
-        if not match or kind != "egress":
+        if kind != "egress":
             continue
         cidrs = rule.get("cidr_blocks", [])
         prefixes = rule.get("prefix_list_ids", [])
@@ -276,13 +282,16 @@ def security_group_egress(stack: Stack, group: Instance) -> tuple[list[Egress], 
                 rule.file,
             )
         )
-    for rule in stack.instances("aws_vpc_security_group_egress_rule"):
-        match = _refers(rule.get("security_group_id"), group)
-        if match is None:
-            complete = False
-            continue
-        if not match:
-            continue
+    return rules, complete
+
+
+def _vpc_rule_egress(
+    configuration: Configuration, group: ResourceInstance
+) -> tuple[list[Egress], bool]:
+    """aws_vpc_security_group_egress_rule resources for the group."""
+    found = referrers(configuration, "aws_vpc_security_group_egress_rule", "security_group_id")
+    rules: list[Egress] = []
+    for rule in found.of(group):
         cidrs = [rule.get(name) for name in ("cidr_ipv4", "cidr_ipv6") if rule.has(name)]
         prefixes = [rule.get("prefix_list_id")] if rule.has("prefix_list_id") else []
         rules.append(
@@ -297,7 +306,7 @@ def security_group_egress(stack: Stack, group: Instance) -> tuple[list[Egress], 
                 rule.file,
             )
         )
-    return rules, complete
+    return rules, not found.unclear
 
 
 def _list(value: Any) -> list[Any]:

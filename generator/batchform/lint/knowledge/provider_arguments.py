@@ -1,17 +1,17 @@
-"""Check resource and data blocks against the AWS provider schema snapshot."""
+"""Which arguments and blocks the AWS provider accepts, checked against its schema snapshot."""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from batchform.lint.model import Body, Configuration, ResourceInstance, WrittenBlock
 from batchform.lint.model.values import EncodedJson, Partial, ResourceRef, Unknown
-from batchform.lint.syntax import Block
 
 if TYPE_CHECKING:
     from batchform import schema
-    from batchform.lint.engine.resolver import BlockView
 
 _META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
 _META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
@@ -26,107 +26,128 @@ class SchemaProblem:
     message: str
 
 
-def check_block(block: Block, type_schema: schema.Block, path: str = "") -> list[SchemaProblem]:
+def problems(configuration: Configuration) -> list[tuple[ResourceInstance, SchemaProblem]]:
+    """Every argument and block problem of every resource and data source block of a known
+    type (worked out once per configuration; each rule reports one kind)."""
+
+    def collect() -> list[tuple[ResourceInstance, SchemaProblem]]:
+        from batchform.schema import load_provider_schema
+
+        provider = load_provider_schema()
+        found = []
+        for mode, lookup in (("resource", provider.resource), ("data", provider.data_source)):
+            for instance in configuration.declared(None, mode):
+                type_schema = lookup(instance.type)
+                if type_schema is not None:
+                    found += [
+                        (instance, problem) for problem in check_block(instance, type_schema.block)
+                    ]
+        return found
+
+    return configuration.derived("provider_arguments.problems", collect)
+
+
+def check_block(body: Body, type_schema: schema.Block, path: str = "") -> list[SchemaProblem]:
     """Every schema problem inside one configuration block (nested blocks included)."""
-    problems: list[SchemaProblem] = []
-    top = not path
-    for name, attribute in block.attributes.items():
-        if top and name in _META_ARGUMENTS:
+    found = _argument_problems(body, type_schema, path)
+    counts: dict[str, int] = {}
+    dynamic_types: set[str] = set()
+    for written in body.blocks():
+        if written.dynamic:
+            dynamic_types.add(written.type)
+            found += _dynamic_problems(written, type_schema, path)
+        elif not (not path and written.type in _META_BLOCKS):
+            counts[written.type] = counts.get(written.type, 0) + 1
+            found += _nested_problems(written, counts[written.type], type_schema, path)
+    return found + _missing(body, type_schema, path, counts, dynamic_types)
+
+
+def _argument_problems(body: Body, type_schema: schema.Block, path: str) -> list[SchemaProblem]:
+    """Arguments the schema does not have (or has as blocks), and computed-only ones."""
+    found = []
+    for argument in body.arguments():
+        name = argument.name
+        if not path and name in _META_ARGUMENTS:
             continue
         spec = type_schema.attribute(name)
         where = f"{path}{name}"
-        if spec is None:
-            if type_schema.block_type(name) is not None:
-                problems.append(
-                    SchemaProblem(
-                        "unknown", attribute.line, f"`{where}` is a block; write `{name} {{ ... }}`"
-                    )
-                )
-                continue
-            problems.append(
-                SchemaProblem(
-                    "unknown",
-                    attribute.line,
-                    f"unknown argument `{where}`{_suggest(name, type_schema)}",
-                )
-            )
+        if spec is None and type_schema.block_type(name) is not None:
+            message = f"`{where}` is a block; write `{name} {{ ... }}`"
+            found.append(SchemaProblem("unknown", argument.line, message))
+        elif spec is None:
+            message = f"unknown argument `{where}`{_suggest(name, type_schema)}"
+            found.append(SchemaProblem("unknown", argument.line, message))
         elif spec.computed_only:
-            problems.append(
-                SchemaProblem(
-                    "computed",
-                    attribute.line,
-                    f"`{where}` is set by the provider and cannot be configured",
-                )
-            )
-    counts: dict[str, int] = {}
-    dynamic_types: set[str] = set()
-    for child in block.blocks:
-        if child.type == "dynamic" and child.labels:
-            dynamic_types.add(child.labels[0])
-            nested_type = type_schema.block_type(child.labels[0])
-            content = child.first("content")
-            if nested_type is None and _object_list(type_schema, child.labels[0]):
-                continue
-            if nested_type is None:
-                problems.append(
-                    SchemaProblem(
-                        "unknown",
-                        child.line,
-                        f"unknown block `{path}{child.labels[0]}`{_suggest(child.labels[0], type_schema)}",
-                    )
-                )
-            elif content is not None:
-                problems.extend(
-                    check_block(content, nested_type.block, f"{path}{child.labels[0]}.")
-                )
-            continue
-        if top and child.type in _META_BLOCKS:
-            continue
-        nested_type = type_schema.block_type(child.type)
-        if nested_type is None and _object_list(type_schema, child.type):
-            # Attributes of object lists (aws_security_group ingress/egress) take block syntax.
-            continue
-        if nested_type is None:
-            hint = (
-                f"; `{child.type}` is an argument: write `{child.type} = ...`"
-                if type_schema.attribute(child.type) is not None
-                else _suggest(child.type, type_schema)
-            )
-            problems.append(
-                SchemaProblem("unknown", child.line, f"unknown block `{path}{child.type}`{hint}")
-            )
-            continue
-        counts[child.type] = counts.get(child.type, 0) + 1
-        if counts[child.type] == 2 and nested_type.max_one:
-            problems.append(
-                SchemaProblem(
-                    "too_many", child.line, f"block `{path}{child.type}` may appear at most once"
-                )
-            )
-        elif nested_type.max_items > 1 and counts[child.type] == nested_type.max_items + 1:
-            problems.append(
-                SchemaProblem(
-                    "too_many",
-                    child.line,
-                    f"block `{path}{child.type}` may appear at most {nested_type.max_items} times",
-                )
-            )
-        problems.extend(check_block(child, nested_type.block, f"{path}{child.type}."))
-    for name in type_schema.required_attributes():
-        if name not in block.attributes:
-            problems.append(
-                SchemaProblem("missing", block.line, f"missing required argument `{path}{name}`")
-            )
+            message = f"`{where}` is set by the provider and cannot be configured"
+            found.append(SchemaProblem("computed", argument.line, message))
+    return found
+
+
+def _dynamic_problems(
+    written: WrittenBlock, type_schema: schema.Block, path: str
+) -> list[SchemaProblem]:
+    """A `dynamic` block: its label must be a block type; its content is checked as one."""
+    nested_type = type_schema.block_type(written.type)
+    if nested_type is None and _object_list(type_schema, written.type):
+        return []
+    if nested_type is None:
+        message = f"unknown block `{path}{written.type}`{_suggest(written.type, type_schema)}"
+        return [SchemaProblem("unknown", written.line, message)]
+    if written.body is None:
+        return []
+    return check_block(written.body, nested_type.block, f"{path}{written.type}.")
+
+
+def _nested_problems(
+    written: WrittenBlock, count: int, type_schema: schema.Block, path: str
+) -> list[SchemaProblem]:
+    """The `count`-th block of its type: known to the schema, not one too many, and valid."""
+    nested_type = type_schema.block_type(written.type)
+    if nested_type is None and _object_list(type_schema, written.type):
+        # Attributes of object lists (aws_security_group ingress/egress) take block syntax.
+        return []
+    if nested_type is None:
+        hint = (
+            f"; `{written.type}` is an argument: write `{written.type} = ...`"
+            if type_schema.attribute(written.type) is not None
+            else _suggest(written.type, type_schema)
+        )
+        return [
+            SchemaProblem("unknown", written.line, f"unknown block `{path}{written.type}`{hint}")
+        ]
+    found = []
+    where = f"{path}{written.type}"
+    if count == 2 and nested_type.max_one:
+        found.append(
+            SchemaProblem("too_many", written.line, f"block `{where}` may appear at most once")
+        )
+    elif nested_type.max_items > 1 and count == nested_type.max_items + 1:
+        message = f"block `{where}` may appear at most {nested_type.max_items} times"
+        found.append(SchemaProblem("too_many", written.line, message))
+    assert written.body is not None
+    return found + check_block(written.body, nested_type.block, f"{where}.")
+
+
+def _missing(
+    body: Body, type_schema: schema.Block, path: str, counts: dict[str, int], dynamic: set[str]
+) -> list[SchemaProblem]:
+    """Required arguments not written, required blocks given too few times."""
+    written = {argument.name for argument in body.arguments()}
+    found = [
+        SchemaProblem("missing", body.line, f"missing required argument `{path}{name}`")
+        for name in type_schema.required_attributes()
+        if name not in written
+    ]
     for name, nested_type in type_schema.block_types.items():
         if (
             nested_type.min_items > 0
-            and name not in dynamic_types
+            and name not in dynamic
             and counts.get(name, 0) < nested_type.min_items
         ):
-            problems.append(
-                SchemaProblem("missing", block.line, f"missing required block `{path}{name}`")
+            found.append(
+                SchemaProblem("missing", body.line, f"missing required block `{path}{name}`")
             )
-    return problems
+    return found
 
 
 def _object_list(type_schema: schema.Block, name: str) -> bool:
@@ -156,29 +177,25 @@ def _suggest(name: str, type_schema: schema.Block) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-def type_problems(
-    view: BlockView, type_schema: schema.Block, path: str = ""
-) -> list[SchemaProblem]:
-    """Attribute values whose known type the schema's type cannot take (Terraform's
+def type_problems(body: Body, type_schema: schema.Block, path: str = "") -> list[SchemaProblem]:
+    """Argument values whose known type the schema's type cannot take (Terraform's
     conversions allowed: numbers and bools to strings, numeric strings to numbers, ...)."""
-    problems: list[SchemaProblem] = []
-    top = not path
-    for name, attribute in view.block.attributes.items():
-        if top and name in _META_ARGUMENTS:
+    found: list[SchemaProblem] = []
+    for argument in body.arguments():
+        if not path and argument.name in _META_ARGUMENTS:
             continue
-        spec = type_schema.attribute(name)
+        spec = type_schema.attribute(argument.name)
         if spec is None or spec.computed_only:
             continue
-        reason = mismatch(view.get(name), spec.type)
+        reason = mismatch(body.get(argument.name), spec.type)
         if reason is not None:
-            problems.append(
-                SchemaProblem("type", attribute.line, f"`{path}{name}` expects {reason}")
-            )
+            message = f"`{path}{argument.name}` expects {reason}"
+            found.append(SchemaProblem("type", argument.line, message))
     for name, nested_type in type_schema.block_types.items():
-        views, _ = view.nested(name)
+        views, _ = body.nested(name)
         for nested in views:
-            problems.extend(type_problems(nested, nested_type.block, f"{path}{name}."))
-    return problems
+            found.extend(type_problems(nested, nested_type.block, f"{path}{name}."))
+    return found
 
 
 def mismatch(value: Any, cty: Any) -> str | None:
@@ -195,45 +212,68 @@ def mismatch(value: Any, cty: Any) -> str | None:
     elif isinstance(value, Unknown):
         return None
     kind = cty if isinstance(cty, str) else cty[0]
-    if kind == "string":
-        if isinstance(value, (list, dict)):
-            return f"a string, got {_shape(value)}"
-        return None
-    if kind == "number":
-        if isinstance(value, (bool, list, dict)):
-            return f"a number, got {_shape(value)}"
-        if isinstance(value, str) and not _numeric(value):
-            return f"a number, got the string {value!r}"
-        return None
-    if kind == "bool":
-        if isinstance(value, (list, dict)) or (
-            isinstance(value, str) and value not in ("true", "false")
-        ):
-            return f"true or false, got {_shape(value)}"
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"true or false, got the number {value}"
-        return None
-    if kind in ("list", "set", "tuple"):
-        if not isinstance(value, list):
-            return f"{describe(cty)}, got {_shape(value)}"
-        element_types = cty[1] if kind == "tuple" else [cty[1]] * len(value)
-        for position, (item, element) in enumerate(zip(value, element_types, strict=False)):
-            reason = mismatch(item, element)
-            if reason is not None:
-                return f"{describe(cty)}; item {position}: {reason}"
-        return None
-    if kind in ("map", "object"):
-        if not isinstance(value, dict):
-            return f"{describe(cty)}, got {_shape(value)}"
-        for key, item in value.items():
-            element = cty[1] if kind == "map" else cty[1].get(key)
-            if element is None:
-                continue
-            reason = mismatch(item, element)
-            if reason is not None:
-                return f"{describe(cty)}; key {key!r}: {reason}"
-        return None
+    check = _MISMATCHES.get(kind)
+    return check(value, cty) if check is not None else None
+
+
+def _string_mismatch(value: Any, cty: Any) -> str | None:
+    return f"a string, got {_shape(value)}" if isinstance(value, (list, dict)) else None
+
+
+def _number_mismatch(value: Any, cty: Any) -> str | None:
+    if isinstance(value, (bool, list, dict)):
+        return f"a number, got {_shape(value)}"
+    if isinstance(value, str) and not _numeric(value):
+        return f"a number, got the string {value!r}"
     return None
+
+
+def _bool_mismatch(value: Any, cty: Any) -> str | None:
+    if isinstance(value, (list, dict)) or (
+        isinstance(value, str) and value not in ("true", "false")
+    ):
+        return f"true or false, got {_shape(value)}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"true or false, got the number {value}"
+    return None
+
+
+def _sequence_mismatch(value: Any, cty: Any) -> str | None:
+    """A list, set or tuple: a list whose items each convert."""
+    if not isinstance(value, list):
+        return f"{describe(cty)}, got {_shape(value)}"
+    element_types = cty[1] if cty[0] == "tuple" else [cty[1]] * len(value)
+    for position, (item, element) in enumerate(zip(value, element_types, strict=False)):
+        reason = mismatch(item, element)
+        if reason is not None:
+            return f"{describe(cty)}; item {position}: {reason}"
+    return None
+
+
+def _mapping_mismatch(value: Any, cty: Any) -> str | None:
+    """A map or object: a dict whose values each convert (unknown object keys are let be)."""
+    if not isinstance(value, dict):
+        return f"{describe(cty)}, got {_shape(value)}"
+    for key, item in value.items():
+        element = cty[1] if cty[0] == "map" else cty[1].get(key)
+        if element is None:
+            continue
+        reason = mismatch(item, element)
+        if reason is not None:
+            return f"{describe(cty)}; key {key!r}: {reason}"
+    return None
+
+
+_MISMATCHES: dict[str, Callable[[Any, Any], str | None]] = {
+    "string": _string_mismatch,
+    "number": _number_mismatch,
+    "bool": _bool_mismatch,
+    "list": _sequence_mismatch,
+    "set": _sequence_mismatch,
+    "tuple": _sequence_mismatch,
+    "map": _mapping_mismatch,
+    "object": _mapping_mismatch,
+}
 
 
 def describe(cty: Any) -> str:

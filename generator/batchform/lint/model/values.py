@@ -1,4 +1,4 @@
-"""Values the resolver produces: plain Python data, or an unknown that may remember its origin."""
+"""The values rules read: plain Python data, or an unknown that may remember its origin."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from batchform.lint.engine.resolver import Instance
+    from batchform.lint.model import ResourceInstance
 
 
 class Unknown:
@@ -25,14 +25,14 @@ UNKNOWN = Unknown()
 class ResourceRef:
     """A whole resource instance, e.g. `aws_subnet.private[0]`."""
 
-    instance: Instance
+    instance: ResourceInstance
 
 
 @dataclass(frozen=True)
 class AttrRef(Unknown):
     """An attribute the provider computes (`arn`, `id`, ...) of a known resource instance."""
 
-    instance: Instance
+    instance: ResourceInstance
     path: tuple[str | int, ...]
 
     def __eq__(self, other: object) -> bool:
