@@ -396,3 +396,51 @@ resource "aws_batch_job_queue" "this" {
     assert "'bad name'" in finding.message
     (tmp_path / "z.auto.tfvars").write_text('queue_name = "fine"\n')
     assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+
+
+def test_a_module_calling_itself_is_instantiated_once(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+module "again" {
+  source = "./"
+}
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+""",
+            },
+        )
+    )
+    # Without the module graph, the module on the way here is enough to stop.
+    assert [resource.address for resource in stack.resources("aws_sqs_queue")] == [
+        "aws_sqs_queue.q"
+    ]
+    assert stack.root.cyclic_calls == ["again"] and stack.opaque
+
+
+def test_module_cycle_outside_the_linted_path(tmp_path: Path) -> None:
+    from batchform.lint import lint_paths
+
+    queue = 'resource "aws_batch_job_queue" "q" {\n  name = "%s"\n}\n'
+    build_tree(
+        tmp_path,
+        {
+            "root/main.tf": 'module "a" {\n  source = "../a"\n}\n' + queue % "root q",
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + queue % "a q",
+            "b/main.tf": 'module "a" {\n  source = "../a"\n}\n' + queue % "b q",
+        },
+    )
+    result = lint_paths(
+        [tmp_path / "root"], select="BF014,BF024", cache_dir=None, display_root=tmp_path
+    )
+    found = {(finding.code, finding.file, finding.address) for finding in result.findings}
+    assert found == {
+        ("BF014", "root/main.tf", "aws_batch_job_queue.q"),
+        ("BF014", "a/main.tf", "module.a.aws_batch_job_queue.q"),
+        # b is reached only from inside the cycle: linted as a root of its own.
+        ("BF014", "b/main.tf", "aws_batch_job_queue.q"),
+        ("BF024", "a/main.tf", "module.b"),
+    }
