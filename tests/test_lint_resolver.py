@@ -13,7 +13,7 @@ from batchform.lint.engine.scope import Scope
 from batchform.lint.engine.views import Instance
 from batchform.lint.loader import load_module_dir, load_tree
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
-from batchform.lint.syntax import Traversal
+from batchform.lint.syntax import Template, Traversal
 
 
 def build_tree(root: Path, files: dict[str, str]) -> Path:
@@ -444,3 +444,38 @@ def test_module_cycle_outside_the_linted_path(tmp_path: Path) -> None:
         ("BF014", "b/main.tf", "aws_batch_job_queue.q"),
         ("BF024", "a/main.tf", "module.b"),
     }
+
+
+def test_origin_and_expressions_follow_root_tfvars(tmp_path: Path) -> None:
+    from batchform.lint.loader import load_tfvars
+
+    root = build_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "tag" {
+  default = "from-default"
+}
+resource "aws_sqs_queue" "q" {
+  name = var.tag
+}
+""",
+            "terraform.tfvars": 'tag = "from-tfvars"\n',
+        },
+    ).resolve()
+    cache = ParseCache(None)
+    tree = load_tree([root], cache)
+    resolver = Resolver(lambda directory: tree.modules.get(directory, []))
+    stack = SourceConfiguration(resolver.root(root, tree.modules[root], load_tfvars(root, root)))
+    queue = one(stack, "aws_sqs_queue")
+    assert queue.get("name") == "from-tfvars"
+    origin = queue.origin("name")
+    assert origin is not None and resolver.evaluate(origin, Scope(stack.root)) == "from-tfvars"
+    texts = {
+        part
+        for node in queue.expressions("name")
+        if isinstance(node, Template)
+        for part in node.parts
+        if isinstance(part, str)
+    }
+    assert texts == {"from-tfvars"}
