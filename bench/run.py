@@ -3,8 +3,9 @@
 Run from the repository root after the README's install: `python bench/run.py`
 (`--only lint test`, `--repeat N`, `--checkov PATH`; `-h` for all options).
 Sections: startup, generate (1 to 1,000 job definitions, cold and warm cache), lint (against
-checkov and a bare python-hcl2 parse, golden stacks and 200 stacks, cold and warm cache), test
-(offline lifecycle step by step; the golden lifecycle suite on one and two pytest workers).
+checkov and a bare python-hcl2 parse, golden stacks and 200 stacks, cold and warm cache), scale
+(lint of 1,000 and 10,000 job definitions), test (offline lifecycle step by step; the golden
+lifecycle suite on one and two pytest workers).
 Every row is the median of several runs (min and max beside it); rows that compare two
 commands run them interleaved in the same loop so the machine's state affects both alike.
 Inputs are built in a temporary directory; nothing is installed and nothing touches the
@@ -331,6 +332,37 @@ def lint(options: Options) -> list[Row]:
             *lint_rows(options, "200 stacks", many, options.slow_repeat, warmup=False)]
 
 
+def scale(options: Options) -> list[Row]:
+    """`batchform lint` of generated stacks with 1,000 and 10,000 job definitions (a module call
+    each): the time should grow with the configuration, 10x for 10x, not faster."""
+    section = "lint scale"
+    cold_rows: list[Row] = []
+    warm_rows: list[Row] = []
+    cold_runs: list[Callable[[], Sample]] = []
+    warm_runs: list[Callable[[], Sample]] = []
+    for jobs in (1000, 10000):
+        spec = options.work / f"spec-scale-{jobs}.toml"
+        spec.write_text(scaled_spec(jobs))
+        stack = options.work / f"scale-{jobs}"
+        measure([*BATCHFORM, "generate", str(spec), "--out", str(stack)])
+        files = sum(1 for _ in stack.rglob("*.tf"))
+        first_cold = cold_rows[0] if cold_rows else None
+        first_warm = warm_rows[0] if warm_rows else None
+        cold_rows.append(Row(section, f"{jobs} job definitions, cold cache", baseline=first_cold,
+                             versus="vs 1,000 jobs", note=f"{files} .tf files"))
+        warm_rows.append(Row(section, f"{jobs} job definitions, warm cache", baseline=first_warm,
+                             versus="vs 1,000 jobs"))
+        command = [*BATCHFORM, "lint", str(stack)]
+        cold_cache = options.work / f"scale-cache-cold-{jobs}"
+        warm_cache = options.work / f"scale-cache-warm-{jobs}"
+        measure(command, env=cached(warm_cache, cold=False))
+        cold_runs.append(lambda c=command, d=cold_cache: measure(c, env=cached(d, cold=True)))
+        warm_runs.append(lambda c=command, d=warm_cache: measure(c, env=cached(d, cold=False)))
+    interleave(warm_rows, warm_runs, options.repeat)
+    interleave(cold_rows, cold_runs, options.slow_repeat, warmup=False)
+    return warm_rows + cold_rows
+
+
 def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int) -> list[Row]:
     """`batchform test --provider offline`: the whole command and each step the report names."""
     whole = Row("test", f"{label}: whole lifecycle", note="batchform test --provider offline")
@@ -375,6 +407,7 @@ SECTIONS: dict[str, Callable[[Options], list[Row]]] = {
     "startup": startup,
     "generate": generate,
     "lint": lint,
+    "scale": scale,
     "test": test,
 }
 
@@ -408,8 +441,8 @@ def print_table(rows: Sequence[Row], options: Options) -> None:
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     print(f"# batchform benchmarks: {machine()}")
     print(f"# {options.repeat} runs per row ({options.slow_repeat} for the 200-stack lint, the "
-          "100-job lifecycle and the pytest suites); cpu = user + system of the command and "
-          "its children")
+          "cold lint of 1,000 and 10,000 jobs, the 100-job lifecycle and the pytest suites); "
+          "cpu = user + system of the command and its children")
     for line in table:
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)) + " |")
         if line is header:
@@ -420,8 +453,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per row (default 5)")
     parser.add_argument("--slow-repeat", type=int, default=1,
-                        help="runs of the rows taking minutes: lint on 200 stacks, the 100-job "
-                        "lifecycle, the pytest suites (default 1)")
+                        help="runs of the rows taking minutes: lint on 200 stacks, cold lint of "
+                        "1,000 and 10,000 jobs, the 100-job lifecycle, the pytest suites "
+                        "(default 1)")
     parser.add_argument("--only", nargs="*", choices=sorted(SECTIONS), help="sections to run")
     parser.add_argument("--checkov", metavar="PATH",
                         help="checkov executable (default: beside this Python, else on PATH)")

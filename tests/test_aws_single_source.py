@@ -9,9 +9,9 @@ import pytest
 
 from batchform import aws, render, spec
 from batchform.aws import ecr, endpoints, fargate, instance_types, names, provider, rules
-from batchform.lint import network as lint_network
-from batchform.lint.rules import job_definition, naming
-from batchform.lint.rules import network as lint_network_rules
+from batchform.lint.knowledge import compute_network, images
+from batchform.lint.knowledge import network as lint_network
+from batchform.lint.rules import bf004_job_fit, bf008_fargate_job, bf014_batch_names
 from batchform.provider import account, planning, validation
 
 PACKAGE = Path(aws.__file__).resolve().parents[1]
@@ -63,10 +63,12 @@ def _imports(module: object) -> set[str]:
             "batchform.aws.names", "batchform.aws.regions", "batchform.aws.rules",
             "batchform.aws.secrets", "batchform.aws.validators"}),
     (render, {"batchform.aws.endpoints", "batchform.aws.provider", "batchform.aws.secrets"}),
-    (naming, {"batchform.aws.names"}),
-    (lint_network_rules, {"batchform.aws.ecr", "batchform.aws.endpoints"}),
+    (bf014_batch_names, {"batchform.aws.names"}),
+    (images, {"batchform.aws.ecr"}),
+    (compute_network, {"batchform.aws.endpoints"}),
     (lint_network, {"batchform.aws.endpoints"}),
-    (job_definition, {"batchform.aws.fargate", "batchform.aws.instance_types"}),
+    (bf004_job_fit, {"batchform.aws.instance_types"}),
+    (bf008_fargate_job, {"batchform.aws.fargate"}),
     (validation, {"batchform.aws.constraints"}),
     (planning, {"batchform.aws.rules"}),
     (account, {"batchform.aws.rules"}),
@@ -76,10 +78,11 @@ def test_consumers_import_the_facts(module: object, facts: set[str]) -> None:
 
 
 def test_the_same_objects_reach_every_consumer() -> None:
-    assert spec.fargate is fargate and job_definition.fargate is fargate
-    assert job_definition.instance_types is instance_types
-    assert naming.names is names and spec.names is names
-    assert lint_network_rules.ecr is ecr and spec.ecr is ecr
+    assert spec.fargate is fargate and bf008_fargate_job.fargate is fargate
+    assert bf004_job_fit.instance_types is instance_types
+    assert bf014_batch_names.names is names and spec.names is names
+    assert images.ecr is ecr and spec.ecr is ecr
     assert lint_network.SERVICES is endpoints.KNOWN
+    assert compute_network.ECS_SERVICES is endpoints.ECS
     assert planning.rules is rules and account.rules is rules
     assert render.provider is provider

@@ -82,11 +82,11 @@ def test_a_cached_parse_still_fails_the_round_trip_check(
 ) -> None:
     spec = load_spec(None)
     store = JsonStore(tmp_path)
-    roundtrip.check_stack(spec, files, store)
+    roundtrip.check_round_trip(spec, files, store)
     broken = dict(files)
     broken["main.tf"] = files["main.tf"].replace("module \"network\"", "module \"net\"", 1)
     with pytest.raises(RoundTripError):
-        roundtrip.check_stack(spec, broken, JsonStore(tmp_path))
+        roundtrip.check_round_trip(spec, broken, JsonStore(tmp_path))
 
 
 def test_cache_key_follows_the_python_hcl2_build(

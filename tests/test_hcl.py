@@ -83,3 +83,27 @@ def test_align_breaks_runs_at_comments_and_multi_line_values() -> None:
 def test_tidy_drops_blank_lines_that_open_or_close_blocks() -> None:
     assert hcl.tidy("a {\n\n  b = 1\n\n\n  c = 2\n\n}\n\n") == "a {\n  b = 1\n\n  c = 2\n}\n"
     assert hcl.tidy("| a |\n\n\n| b |", code=False) == "| a |\n\n| b |\n"
+
+
+# Format characters (Unicode category Cf) render invisibly or reorder the text around them: a
+# raw right-to-left override in a .tf file shows a reviewer something other than what
+# Terraform reads ("Trojan Source", CVE-2021-42574).
+FORMAT_CHARACTERS = ["\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\U000e0001"]
+
+
+@pytest.mark.parametrize("char", FORMAT_CHARACTERS, ids=lambda char: f"U+{ord(char):04X}")
+def test_quote_escapes_format_characters(char: str) -> None:
+    literal = hcl.quote(f"safe{char}text")
+    assert char not in literal
+    assert hcl.unquote(literal) == f"safe{char}text"
+
+
+def test_no_raw_right_to_left_override_reaches_a_generated_file() -> None:
+    from batchform.generate import render_stack
+    from batchform.specfile import parse_spec, starter_spec_text
+
+    text = starter_spec_text().replace('"hello world"', '"user\u202e\u2066admin"')
+    assert "\u202e" in text
+    files = render_stack(parse_spec(text, source="batchform.toml", suffix=".toml"))
+    assert any("\\u202e" in text for text in files.values())
+    assert [name for name, text in files.items() if "\u202e" in text or "\u2066" in text] == []

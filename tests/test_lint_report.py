@@ -10,6 +10,7 @@ import pytest
 from batchform.errors import UsageError
 from batchform.lint import lint_paths
 from batchform.lint.report import render_sarif, render_text
+from batchform.lint.rules import all_rules
 
 SEED = Path(__file__).parent / "lint" / "seed"
 SEED_CODES = {"BF001", "BF002", "BF003", "BF007", "BF010", "BF011", "BF014", "BF019", "BF100"}
@@ -77,6 +78,17 @@ def test_sarif_structure(seed_result) -> None:  # type: ignore[no-untyped-def]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uri"].startswith("seed/")
         assert physical["region"]["startLine"] >= 1
+
+
+def test_sarif_levels_are_the_severities(seed_result) -> None:  # type: ignore[no-untyped-def]
+    # Code scanning fails a pull request on "error" results only: a swap would hide errors.
+    log = json.loads(render_sarif(seed_result))
+    (run,) = log["runs"]
+    levels = [result["level"] for result in run["results"]]
+    assert levels == [finding.severity for finding in seed_result.findings]
+    assert {"error", "warning"} <= set(levels)
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["defaultConfiguration"]["level"] == all_rules()[rule["id"]].severity
 
 
 def test_sarif_without_findings_is_valid(tmp_path: Path) -> None:

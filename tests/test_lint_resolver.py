@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from batchform.lint.cache import ParseCache
+from batchform.lint.engine.configuration import SourceConfiguration
+from batchform.lint.engine.resolver import Resolver
+from batchform.lint.engine.scope import Scope
+from batchform.lint.engine.views import Instance
 from batchform.lint.loader import load_module_dir, load_tree
-from batchform.lint.resolver import Instance, Resolver, Scope, Stack
-from batchform.lint.syntax import Traversal
-from batchform.lint.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
+from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
+from batchform.lint.syntax import Template, Traversal
 
 
 def build_tree(root: Path, files: dict[str, str]) -> Path:
@@ -22,17 +25,17 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def stack_of(root: Path) -> Stack:
+def stack_of(root: Path) -> SourceConfiguration:
     """The stack rooted at `root` (child modules loaded on demand)."""
     cache = ParseCache(None)
     tree = load_tree([root], cache)
     resolver = Resolver(
         lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None)
     )
-    return Stack(resolver.root(root.resolve(), tree.modules[root.resolve()]))
+    return SourceConfiguration(resolver.root(root.resolve(), tree.modules[root.resolve()]))
 
 
-def evaluate(stack: Stack, text: str) -> object:
+def evaluate(stack: SourceConfiguration, text: str) -> object:
     """Evaluate an expression written in the root module, as `locals { probe = ... }` would."""
     from batchform.lint.parser import parse_text
 
@@ -45,13 +48,13 @@ def evaluate(stack: Stack, text: str) -> object:
     return stack.root.resolver.evaluate(expr, Scope(stack.root))
 
 
-def one(stack: Stack, resource_type: str) -> Instance:
+def one(stack: SourceConfiguration, resource_type: str) -> Instance:
     (instance,) = stack.instances(resource_type)
     return instance
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Stack:
+def stack(tmp_path: Path) -> SourceConfiguration:
     return stack_of(
         build_tree(
             tmp_path,
@@ -110,19 +113,19 @@ resource "aws_iam_instance_profile" "p" {
     )
 
 
-def test_variable_default_and_locals(stack: Stack) -> None:
+def test_variable_default_and_locals(stack: SourceConfiguration) -> None:
     assert evaluate(stack, "var.name") == "demo"
     assert evaluate(stack, "local.prefix") == "demo-batch"
     assert evaluate(stack, "local.tags") == {"team": "science", "name": "demo-batch"}
 
 
-def test_variable_without_default_is_unknown(stack: Stack) -> None:
+def test_variable_without_default_is_unknown(stack: SourceConfiguration) -> None:
     assert isinstance(evaluate(stack, "var.no_default"), Unknown)
     partial = evaluate(stack, "local.mixed")
     assert isinstance(partial, Partial) and partial.known_text() == "arn:aws:iam:::role/x"
 
 
-def test_cross_file_resource_attributes(stack: Stack) -> None:
+def test_cross_file_resource_attributes(stack: SourceConfiguration) -> None:
     profile = one(stack, "aws_iam_instance_profile")
     assert profile.get("name") == "demo-batch-profile"
     assert profile.get("role") == "demo-batch"
@@ -130,7 +133,7 @@ def test_cross_file_resource_attributes(stack: Stack) -> None:
     assert isinstance(arn, AttrRef) and arn.instance.address == "aws_iam_role.r"
 
 
-def test_count_instances_and_splat(stack: Stack) -> None:
+def test_count_instances_and_splat(stack: SourceConfiguration) -> None:
     subnets = stack.instances("aws_subnet")
     assert [subnet.key for subnet in subnets] == [0, 1, 2]
     assert [subnet.get("cidr_block") for subnet in subnets] == [
@@ -145,7 +148,7 @@ def test_count_instances_and_splat(stack: Stack) -> None:
     assert isinstance(vpc, AttrRef) and vpc.instance.type == "aws_vpc"
 
 
-def test_for_each_instances(stack: Stack) -> None:
+def test_for_each_instances(stack: SourceConfiguration) -> None:
     queues = {queue.key: queue for queue in stack.instances("aws_sqs_queue")}
     assert set(queues) == {"small", "large"}
     assert queues["large"].get("name") == "demo-batch-large"
@@ -172,11 +175,11 @@ def test_for_each_instances(stack: Stack) -> None:
         ("1 + 2 * 3", 7),
     ],
 )
-def test_functions_and_operators(stack: Stack, text: str, expected: object) -> None:
+def test_functions_and_operators(stack: SourceConfiguration, text: str, expected: object) -> None:
     assert evaluate(stack, text) == expected
 
 
-def test_jsonencode_with_unknowns_keeps_structure(stack: Stack) -> None:
+def test_jsonencode_with_unknowns_keeps_structure(stack: SourceConfiguration) -> None:
     value = evaluate(stack, "jsonencode({ image = var.no_default, vcpus = 2 })")
     assert isinstance(value, EncodedJson)
     assert value.value["vcpus"] == 2 and isinstance(value.value["image"], Unknown)
@@ -393,3 +396,86 @@ resource "aws_batch_job_queue" "this" {
     assert "'bad name'" in finding.message
     (tmp_path / "z.auto.tfvars").write_text('queue_name = "fine"\n')
     assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+
+
+def test_a_module_calling_itself_is_instantiated_once(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+module "again" {
+  source = "./"
+}
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+""",
+            },
+        )
+    )
+    # Without the module graph, the module on the way here is enough to stop.
+    assert [resource.address for resource in stack.resources("aws_sqs_queue")] == [
+        "aws_sqs_queue.q"
+    ]
+    assert stack.root.cyclic_calls == ["again"] and stack.opaque
+
+
+def test_module_cycle_outside_the_linted_path(tmp_path: Path) -> None:
+    from batchform.lint import lint_paths
+
+    queue = 'resource "aws_batch_job_queue" "q" {\n  name = "%s"\n}\n'
+    build_tree(
+        tmp_path,
+        {
+            "root/main.tf": 'module "a" {\n  source = "../a"\n}\n' + queue % "root q",
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\n' + queue % "a q",
+            "b/main.tf": 'module "a" {\n  source = "../a"\n}\n' + queue % "b q",
+        },
+    )
+    result = lint_paths(
+        [tmp_path / "root"], select="BF014,BF024", cache_dir=None, display_root=tmp_path
+    )
+    found = {(finding.code, finding.file, finding.address) for finding in result.findings}
+    assert found == {
+        ("BF014", "root/main.tf", "aws_batch_job_queue.q"),
+        ("BF014", "a/main.tf", "module.a.aws_batch_job_queue.q"),
+        # b is reached only from inside the cycle: linted as a root of its own.
+        ("BF014", "b/main.tf", "aws_batch_job_queue.q"),
+        ("BF024", "a/main.tf", "module.b"),
+    }
+
+
+def test_origin_and_expressions_follow_root_tfvars(tmp_path: Path) -> None:
+    from batchform.lint.loader import load_tfvars
+
+    root = build_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "tag" {
+  default = "from-default"
+}
+resource "aws_sqs_queue" "q" {
+  name = var.tag
+}
+""",
+            "terraform.tfvars": 'tag = "from-tfvars"\n',
+        },
+    ).resolve()
+    cache = ParseCache(None)
+    tree = load_tree([root], cache)
+    resolver = Resolver(lambda directory: tree.modules.get(directory, []))
+    stack = SourceConfiguration(resolver.root(root, tree.modules[root], load_tfvars(root, root)))
+    queue = one(stack, "aws_sqs_queue")
+    assert queue.get("name") == "from-tfvars"
+    origin = queue.origin("name")
+    assert origin is not None and resolver.evaluate(origin, Scope(stack.root)) == "from-tfvars"
+    texts = {
+        part
+        for node in queue.expressions("name")
+        if isinstance(node, Template)
+        for part in node.parts
+        if isinstance(part, str)
+    }
+    assert texts == {"from-tfvars"}

@@ -19,7 +19,7 @@ def rendered() -> tuple[object, dict[str, str]]:
 
 def test_generated_stack_passes(rendered: tuple[object, dict[str, str]]) -> None:
     spec, files = rendered
-    parsed = roundtrip.check_stack(spec, files)  # type: ignore[arg-type]
+    parsed = roundtrip.check_round_trip(spec, files)  # type: ignore[arg-type]
     assert set(parsed) == {path for path in files if path.endswith(".tf")}
 
 
@@ -49,7 +49,7 @@ def test_mismatches_are_reported_with_file_and_line(
     broken = dict(files)
     broken[path] = files[path].replace(old, new, 1)
     with pytest.raises(RoundTripError) as caught:
-        roundtrip.check_stack(spec, broken)  # type: ignore[arg-type]
+        roundtrip.check_round_trip(spec, broken)  # type: ignore[arg-type]
     assert caught.value.path == path
     assert words in str(caught.value)
     assert "bug in batchform" in str(caught.value)

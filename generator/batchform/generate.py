@@ -28,8 +28,7 @@ from batchform.errors import (
 )
 from batchform.readme import render_readmes
 from batchform.render import plan_stack, render_terraform
-from batchform.roundtrip import check_stack as check_round_trip
-from batchform.roundtrip import loads_cache
+from batchform.roundtrip import check_round_trip, loads_cache
 from batchform.spec import Spec
 from batchform.specfile import load_spec
 from batchform.stackdir import (

@@ -180,7 +180,7 @@ def line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def check_stack(
+def check_round_trip(
     spec: Spec, files: Mapping[str, str], cache: JsonStore | None = None
 ) -> dict[str, Parsed]:
     """Parse every .tf file (through `cache` when given) and check it against the spec; raise

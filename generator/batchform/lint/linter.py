@@ -7,12 +7,12 @@ from pathlib import Path
 
 from batchform.errors import UsageError
 from batchform.lint.cache import ParseCache, default_cache_dir
-from batchform.lint.findings import Finding, LintResult
-from batchform.lint.loader import LoadedTree, load_module_dir, load_tfvars, load_tree
-from batchform.lint.resolver import Resolver, Stack
-from batchform.lint.rules import Rule, all_rules
-from batchform.lint.suppression import Suppressions
-from batchform.lint.syntax import Attribute, Literal, SourceFile, Template
+from batchform.lint.engine.runner import few_collections, lint_modules
+from batchform.lint.engine.suppression import Suppressions
+from batchform.lint.findings import LintResult
+from batchform.lint.loader import load_module_dir, load_tfvars, load_tree
+from batchform.lint.rules import all_rules
+from batchform.lint.syntax import SourceFile
 
 _NOT_SET = object()
 
@@ -32,6 +32,7 @@ def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
     return wanted
 
 
+@few_collections()
 def lint_paths(
     paths: Iterable[str | Path],
     select: Iterable[str] | str | None = None,
@@ -77,12 +78,9 @@ def lint_paths(
             )
         return extra[module_dir]
 
-    resolver = Resolver(load_module)
-    findings: set[Finding] = set()
-    for root in _roots(tree):
-        tfvars = load_tfvars(root, display_root)
-        stack = Stack(resolver.root(root, tree.modules[root], tfvars))
-        findings |= _run(rules, stack)
+    findings = lint_modules(
+        tree.modules, load_module, lambda root: load_tfvars(root, display_root), rules
+    )
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))
@@ -95,48 +93,6 @@ def lint_paths(
     )
     result.rendered = render(result, output_format)
     return result
-
-
-def _run(rules: list[Rule], stack: Stack) -> set[Finding]:
-    found: set[Finding] = set()
-    for rule in rules:
-        for item in rule.check(stack):
-            found.add(
-                Finding(
-                    file=item.file,
-                    line=item.line,
-                    code=rule.code,
-                    severity=rule.severity,
-                    address=item.address,
-                    message=item.message,
-                    fix=rule.fix,
-                )
-            )
-    return found
-
-
-def _roots(tree: LoadedTree) -> list[Path]:
-    """Module directories no other loaded module calls through a local `source`."""
-    called: set[Path] = set()
-    for directory, sources in tree.modules.items():
-        for source in sources:
-            for block in source.blocks:
-                if block.type != "module":
-                    continue
-                text = _literal_text(block.attributes.get("source"))
-                if text is not None and text.startswith(("./", "../")):
-                    called.add((directory / text).resolve())
-    return [directory for directory in sorted(tree.modules) if directory not in called]
-
-
-def _literal_text(attribute: Attribute | None) -> str | None:
-    """The text of a plain string attribute (`source = "./modules/x"`), else None."""
-    expr = attribute.expr if attribute is not None else None
-    if isinstance(expr, Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], str):
-        return expr.parts[0]
-    if isinstance(expr, Literal) and isinstance(expr.value, str):
-        return expr.value
-    return None
 
 
 def explain(code: str | None = None) -> str:

@@ -1,71 +1,81 @@
-"""The rule registry: each rule is a code, a severity, explain text and a check function."""
+"""The rules of `batchform lint`, one module per rule named by its code and subject.
+
+A rule reads the resource model (`batchform.lint.model`) and the AWS knowledge helpers
+(`batchform.lint.knowledge`) only, never the engine: the same rules can judge a configuration
+read from source, from a plan, or from an account. A new rule is a module here with a `RULE`,
+listed in `RULES`, with failing and passing fixtures under `tests/lint/<code>/`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from batchform.lint.rules import (
+    bf001_ce_replacement,
+    bf002_service_role_ordering,
+    bf003_container_properties_jsonencode,
+    bf004_job_fit,
+    bf005_ecs_path,
+    bf006_endpoint_dns,
+    bf007_compute_egress,
+    bf008_fargate_job,
+    bf009_fargate_fields,
+    bf010_queue_environments,
+    bf011_instance_role,
+    bf012_desired_vcpus,
+    bf013_compute_tags,
+    bf014_batch_names,
+    bf015_job_reregistration,
+    bf016_container_properties_shape,
+    bf017_ecr_endpoints,
+    bf018_job_platform,
+    bf019_public_image,
+    bf020_ec2_job_fargate_settings,
+    bf021_service_role,
+    bf022_custom_ami,
+    bf023_support_endpoints,
+    bf024_module_cycle,
+    bf100_unknown_argument,
+    bf101_missing_argument,
+    bf102_repeated_block,
+    bf103_computed_attribute,
+    bf104_argument_type,
+)
+from batchform.lint.rules.rule import Hit, Rule, hit
 
-if TYPE_CHECKING:
-    from batchform.lint.resolver import BlockView, Instance, Stack
+__all__ = ["RULES", "Hit", "Rule", "all_rules", "hit"]
 
-
-@dataclass(frozen=True)
-class Hit:
-    """A rule's raw finding: where and what; the registry adds code, severity and fix."""
-
-    file: str
-    line: int
-    address: str
-    message: str
-
-
-def hit(instance: Instance, message: str, at: BlockView | None = None, attribute: str = "") -> Hit:
-    """A hit on a resource, at one of its attributes or nested blocks when given."""
-    view = at or instance
-    line = view.line_of(attribute) if attribute else view.line
-    return Hit(view.file, line, instance.address, message)
-
-
-Check = Callable[["Stack"], Iterator[Hit]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A lint rule: `check` yields hits for one stack."""
-
-    code: str
-    severity: str
-    title: str
-    explanation: str
-    fix: str
-    check: Check
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def rule(
-    code: str, severity: str, title: str, explanation: str, fix: str
-) -> Callable[[Check], Check]:
-    """Register a check function under a code."""
-
-    def register(check: Check) -> Check:
-        REGISTRY[code] = Rule(code, severity, title, explanation.strip(), fix.strip(), check)
-        return check
-
-    return register
+RULES: tuple[Rule, ...] = (
+    bf001_ce_replacement.RULE,
+    bf002_service_role_ordering.RULE,
+    bf003_container_properties_jsonencode.RULE,
+    bf004_job_fit.RULE,
+    bf005_ecs_path.RULE,
+    bf006_endpoint_dns.RULE,
+    bf007_compute_egress.RULE,
+    bf008_fargate_job.RULE,
+    bf009_fargate_fields.RULE,
+    bf010_queue_environments.RULE,
+    bf011_instance_role.RULE,
+    bf012_desired_vcpus.RULE,
+    bf013_compute_tags.RULE,
+    bf014_batch_names.RULE,
+    bf015_job_reregistration.RULE,
+    bf016_container_properties_shape.RULE,
+    bf017_ecr_endpoints.RULE,
+    bf018_job_platform.RULE,
+    bf019_public_image.RULE,
+    bf020_ec2_job_fargate_settings.RULE,
+    bf021_service_role.RULE,
+    bf022_custom_ami.RULE,
+    bf023_support_endpoints.RULE,
+    bf024_module_cycle.RULE,
+    bf100_unknown_argument.RULE,
+    bf101_missing_argument.RULE,
+    bf102_repeated_block.RULE,
+    bf103_computed_attribute.RULE,
+    bf104_argument_type.RULE,
+)
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every rule, by code, importing the themed modules on first use."""
-    from batchform.lint.rules import (  # noqa: F401 - importing registers the rules
-        compute,
-        job_definition,
-        naming,
-        network,
-        queue,
-        schema,
-    )
-
-    return dict(sorted(REGISTRY.items()))
+    """Every rule, by code, in code order."""
+    return {rule.code: rule for rule in sorted(RULES, key=lambda rule: rule.code)}

@@ -1,0 +1,496 @@
+"""Evaluate Terraform expressions statically across files and local modules.
+
+Known values come out as Python data. Anything that depends on the cloud or on an input without
+a default is `Unknown`; references to computed attributes keep their origin (`AttrRef`) so rules
+can tell an `aws_iam_role` ARN from an `aws_iam_instance_profile` ARN.
+
+A name (`var.x`, `local.x`, `module.m.out`) is looked up in one place, `_definition`: the value,
+the origin of a value and the expressions feeding it all follow the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from batchform.lint.engine.functions import call_function
+from batchform.lint.engine.modules import (
+    ModuleGraph,
+    ModuleInstance,
+    ModuleLoader,
+    Resource,
+    UnknownExpansion,
+    callee_directory,
+    local_source,
+)
+from batchform.lint.engine.operations import iteration, operate, to_text
+from batchform.lint.engine.scope import Scope
+from batchform.lint.engine.views import Instance
+from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
+from batchform.lint.syntax import (
+    Attribute,
+    Block,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    Literal,
+    ObjectExpr,
+    Operation,
+    SourceFile,
+    Step,
+    Template,
+    Traversal,
+    TupleExpr,
+    walk,
+)
+
+_MAX_DEPTH = 60
+# Converting a value to its own type changes nothing the linter can see.
+_PASS_THROUGH = ("tostring", "tolist", "toset", "tomap", "sensitive", "nonsensitive")
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A `var`, `local` or `module` output reference looked up: where its value is memoised
+    (module, kind, name), the expression that defines it (None: no definition), and the
+    traversal steps after the name."""
+
+    module: ModuleInstance
+    kind: str
+    name: str
+    definition: tuple[Expr, Scope] | None
+    rest: tuple[Step, ...]
+
+
+class Resolver:
+    """Builds module instances and evaluates expressions inside them."""
+
+    def __init__(self, load_module: ModuleLoader, graph: ModuleGraph | None = None) -> None:
+        self.load_module = load_module
+        self.graph = graph
+        self._depth = 0
+        self._direct: dict[Resource, set[Resource]] = {}
+        self._directories: dict[tuple[Path, str], Path] = {}
+
+    def root(
+        self, directory: Path, files: list[SourceFile], tfvars: dict[str, Attribute] | None = None
+    ) -> ModuleInstance:
+        """A root module instance; its variables take the tfvars values, else their defaults."""
+        module = ModuleInstance(self, directory, files, "")
+        module.tfvars = dict(tfvars or {})
+        return module
+
+    def instantiate_child(self, parent: ModuleInstance, name: str) -> ModuleInstance | None:
+        """Load the directory of a local module call and instantiate it; None for a remote
+        source, a directory without .tf files, or a call back into a module on the way here."""
+        call = parent.calls[name]
+        source = local_source(call)
+        if source is None:
+            return None
+        directory = callee_directory(parent.directory, source, self._directories)
+        if self._cyclic(parent, directory):
+            parent.cyclic_calls.append(name)
+            return None
+        files = self.load_module(directory)
+        if not files:
+            return None
+        address = f"{parent.address}.module.{name}" if parent.address else f"module.{name}"
+        return ModuleInstance(self, directory, files, address, parent, call)
+
+    def _cyclic(self, parent: ModuleInstance, directory: Path) -> bool:
+        if self.graph is not None and self.graph.cyclic(parent.directory, directory):
+            return True
+        # Without a graph (or for a call it did not see), a module on the way here is enough.
+        return any(module.directory == directory for module in parent.ancestors())
+
+    def call_scope(self, module: ModuleInstance) -> Scope | None:
+        """The scope a module's arguments are evaluated in (its caller's), count/each unknown."""
+        if module.parent is None or module.call is None:
+            return None
+        scope = Scope(module.parent)
+        if "count" in module.call.attributes:
+            scope = scope.bind(count={"index": UNKNOWN})
+        if "for_each" in module.call.attributes:
+            scope = scope.bind(each={"key": UNKNOWN, "value": UNKNOWN})
+        return scope
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _definition(self, root: str, steps: Sequence[Step], module: ModuleInstance) -> _Name | None:
+        """The one lookup of `var.x` (the caller's argument, else tfvars in a root module, else
+        the default), `local.x` and `module.m.out` (the child's output value)."""
+        if not steps or steps[0].kind != "attr":
+            return None
+        name = steps[0].name
+        if root == "var":
+            return _Name(module, "var", name, self._variable(module, name), tuple(steps[1:]))
+        if root == "local":
+            attribute = module.locals.get(name)
+            defined = (attribute.expr, Scope(module)) if attribute is not None else None
+            return _Name(module, "local", name, defined, tuple(steps[1:]))
+        if root == "module":
+            child = module.child(name) if name in module.calls else None
+            if child is None or len(steps) < 2 or steps[1].kind != "attr":
+                return None
+            block = child.outputs.get(steps[1].name)
+            value = block.attributes.get("value") if block is not None else None
+            defined = (value.expr, Scope(child)) if value is not None else None
+            return _Name(child, "output", steps[1].name, defined, tuple(steps[2:]))
+        return None
+
+    def _variable(self, module: ModuleInstance, name: str) -> tuple[Expr, Scope] | None:
+        call_scope = self.call_scope(module)
+        if module.call is not None and call_scope is not None:
+            argument = module.call.attributes.get(name)
+            if argument is not None:
+                return argument.expr, call_scope
+        if module.call is None and name in module.tfvars:
+            return module.tfvars[name].expr, Scope(module)
+        block = module.variables.get(name)
+        if block is not None and "default" in block.attributes:
+            return block.attributes["default"].expr, Scope(module)
+        return None
+
+    def _named_value(self, named: _Name) -> Any:
+        definition = named.definition
+        if definition is None:
+            return UNKNOWN
+        return named.module.memo(named.kind, named.name, lambda: self.evaluate(*definition))
+
+    def variable(self, module: ModuleInstance, name: str) -> Any:
+        """A module variable's value: the caller's argument, tfvars, the default, else Unknown."""
+        named = self._definition("var", [Step("attr", name)], module)
+        return UNKNOWN if named is None else self._named_value(named)
+
+    # -- evaluation ------------------------------------------------------------------------
+
+    def evaluate(self, expr: Expr, scope: Scope) -> Any:
+        """The value of an expression, Unknown where it cannot be known statically."""
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                return UNKNOWN
+            return self._evaluate(expr, scope)
+        finally:
+            self._depth -= 1
+
+    def _evaluate(self, expr: Expr, scope: Scope) -> Any:
+        if isinstance(expr, Literal):
+            return expr.value
+        if isinstance(expr, Template):
+            return self._template(expr, scope)
+        if isinstance(expr, TupleExpr):
+            return [self.evaluate(item, scope) for item in expr.items]
+        if isinstance(expr, ObjectExpr):
+            return self._object(expr, scope)
+        if isinstance(expr, Traversal):
+            return self._traversal(expr, scope)
+        if isinstance(expr, Call):
+            return self._call(expr, scope)
+        if isinstance(expr, Conditional):
+            condition = self.evaluate(expr.condition, scope)
+            if isinstance(condition, bool):
+                return self.evaluate(expr.if_true if condition else expr.if_false, scope)
+            return UNKNOWN
+        if isinstance(expr, Operation):
+            return operate(expr.op, [self.evaluate(item, scope) for item in expr.operands])
+        if isinstance(expr, ForExpr):
+            return self._for(expr, scope)
+        return UNKNOWN
+
+    def _object(self, expr: ObjectExpr, scope: Scope) -> Any:
+        result: dict[str, Any] = {}
+        for key_expr, value_expr in expr.items:
+            key = self.evaluate(key_expr, scope)
+            if isinstance(key, (Unknown, list, dict)):
+                return UNKNOWN
+            result[to_text(key)] = self.evaluate(value_expr, scope)
+        return result
+
+    def _template(self, expr: Template, scope: Scope) -> Any:
+        if expr.directive:
+            return Partial(tuple(part if isinstance(part, str) else UNKNOWN for part in expr.parts))
+        if len(expr.parts) == 1 and not isinstance(expr.parts[0], str) and not expr.heredoc:
+            return self.evaluate(expr.parts[0], scope)
+        parts: list[Any] = []
+        for part in expr.parts:
+            value = part if isinstance(part, str) else self.evaluate(part, scope)
+            if isinstance(value, Partial):
+                parts.extend(value.parts)
+            elif isinstance(value, Unknown):
+                parts.append(value)
+            elif isinstance(value, (list, dict, ResourceRef)):
+                parts.append(UNKNOWN)
+            else:
+                parts.append(to_text(value))
+        if all(isinstance(part, str) for part in parts):
+            return "".join(parts)
+        merged: list[Any] = []
+        for part in parts:
+            if isinstance(part, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        return Partial(tuple(merged))
+
+    def _call(self, expr: Call, scope: Scope) -> Any:
+        name = expr.name.split("::")[-1] if expr.name.startswith("provider::") else expr.name
+        if name in ("try", "can"):
+            values = [self.evaluate(arg, scope) for arg in expr.args]
+            if name == "can":
+                return True if values and is_known(values[0]) else UNKNOWN
+            return call_function("try", values)
+        args = [self.evaluate(arg, scope) for arg in expr.args]
+        if expr.expand and args:
+            last = args.pop()
+            if not isinstance(last, list):
+                return UNKNOWN
+            args.extend(last)
+        if name in _PASS_THROUGH and len(args) == 1 and isinstance(args[0], Unknown):
+            return args[0]
+        if name in ("sensitive", "nonsensitive") and len(args) == 1:
+            return args[0]
+        return call_function(name, args)
+
+    def _for(self, expr: ForExpr, scope: Scope) -> Any:
+        items = iteration(self.evaluate(expr.collection, scope))
+        if items is None:
+            return UNKNOWN
+        out_list: list[Any] = []
+        out_map: dict[str, Any] = {}
+        for key, value in items:
+            names = {expr.value_var: value}
+            if expr.key_var:
+                names[expr.key_var] = key
+            inner = scope.bind(**names)
+            if expr.condition is not None:
+                keep = self.evaluate(expr.condition, inner)
+                if keep is False:
+                    continue
+                if keep is not True:
+                    return UNKNOWN
+            result = self.evaluate(expr.value, inner)
+            if expr.key is None:
+                out_list.append(result)
+                continue
+            map_key = self.evaluate(expr.key, inner)
+            if isinstance(map_key, (Unknown, list, dict)):
+                return UNKNOWN
+            if expr.grouping:
+                out_map.setdefault(to_text(map_key), []).append(result)
+            else:
+                out_map[to_text(map_key)] = result
+        return out_list if expr.key is None else out_map
+
+    def _traversal(self, expr: Traversal, scope: Scope) -> Any:
+        if expr.source is not None:
+            return self._steps(self.evaluate(expr.source, scope), expr.steps, scope)
+        found, bound = scope.bound(expr.root)
+        if found:
+            return self._steps(bound, expr.steps, scope)
+        steps = _module_steps(expr)
+        module = scope.module
+        root = expr.root
+        if root in ("var", "local", "module"):
+            named = self._definition(root, steps, module)
+            if named is None:
+                return UNKNOWN
+            return self._steps(self._named_value(named), named.rest, scope)
+        if root == "path" and steps and steps[0].name == "module":
+            return str(module.directory)
+        resource = _resource(module, root, steps)
+        if resource is None:
+            return UNKNOWN
+        return self._steps(resource.value(), steps[2 if root == "data" else 1 :], scope)
+
+    def _steps(self, value: Any, steps: Sequence[Step], scope: Scope) -> Any:
+        for position, step in enumerate(steps):
+            if step.kind == "splat":
+                if isinstance(value, Unknown):
+                    return UNKNOWN
+                items = value if isinstance(value, list) else ([] if value is None else [value])
+                rest = steps[position + 1 :]
+                return [self._steps(item, rest, scope) for item in items]
+            if step.kind == "attr":
+                value = _attr(value, step.name)
+            else:
+                assert step.index is not None
+                value = _index(value, self.evaluate(step.index, scope))
+            if isinstance(value, Unknown) and not isinstance(value, (AttrRef, UnknownExpansion)):
+                return value
+        return value
+
+    # -- where a value comes from ----------------------------------------------------------
+
+    def _alias(self, expr: Expr, scope: Scope) -> tuple[Expr, Scope, tuple[Step, ...]] | None:
+        """The definition a `var`, `local` or module output reference stands for."""
+        if not isinstance(expr, Traversal) or expr.source is not None or scope.bound(expr.root)[0]:
+            return None
+        if expr.root not in ("var", "local", "module"):
+            return None
+        named = self._definition(expr.root, _module_steps(expr), scope.module)
+        if named is None or named.definition is None:
+            return None
+        return *named.definition, named.rest
+
+    def origin(self, expr: Expr, scope: Scope) -> tuple[Expr, Scope]:
+        """Follow whole `var.x`, `local.x` and `module.m.out` references to the expression that
+        defines them."""
+        for _ in range(_MAX_DEPTH):
+            if (
+                isinstance(expr, Template)
+                and len(expr.parts) == 1
+                and not isinstance(expr.parts[0], str)
+                and not expr.heredoc
+            ):
+                expr = expr.parts[0]
+                continue
+            alias = self._alias(expr, scope)
+            if alias is None or alias[2]:
+                return expr, scope
+            expr, scope, _ = alias
+        return expr, scope
+
+    def expressions(self, expr: Expr, scope: Scope) -> list[tuple[Expr, Scope]]:
+        """Every expression that feeds `expr`, following variables, locals and module outputs."""
+        seen: set[tuple[int, int]] = set()
+        found: list[tuple[Expr, Scope]] = []
+        pending = [(expr, scope)]
+        while pending:
+            current, current_scope = pending.pop()
+            marker = (id(current), id(current_scope.module))
+            if marker in seen:
+                continue
+            seen.add(marker)
+            for node in walk(current):
+                found.append((node, current_scope))
+                alias = self._alias(node, current_scope)
+                if alias is not None:
+                    pending.append(alias[:2])
+        return found
+
+    # -- dependencies ----------------------------------------------------------------------
+
+    def referenced_resources(self, expr: Expr, scope: Scope) -> set[Resource]:
+        """The resources an expression refers to, through variables, locals and module outputs."""
+        found: set[Resource] = set()
+        for node, node_scope in self.expressions(expr, scope):
+            if not isinstance(node, Traversal) or node.source is not None or not node.steps:
+                continue
+            module = node_scope.module
+            if node.root == "module" and len(_module_steps(node)) == 1:
+                child = (
+                    module.child(node.steps[0].name) if node.steps[0].name in module.calls else None
+                )
+                for descendant in child.walk() if child is not None else ():
+                    found.update(descendant.resources.values())
+                continue
+            resource = _resource(module, node.root, node.steps)
+            if resource is not None:
+                found.add(resource)
+        return found
+
+    def dependencies(self, resource: Resource) -> set[Resource]:
+        """Everything a resource is created after and destroyed before (transitively)."""
+        closure: set[Resource] = set()
+        pending = [resource]
+        while pending:
+            current = pending.pop()
+            for dependency in self._direct_dependencies(current):
+                if dependency not in closure:
+                    closure.add(dependency)
+                    pending.append(dependency)
+        return closure
+
+    def _direct_dependencies(self, resource: Resource) -> set[Resource]:
+        if resource in self._direct:
+            return self._direct[resource]
+        found: set[Resource] = set()
+        scope = Scope(resource.module)
+        for expr in _block_expressions(resource.block):
+            found |= self.referenced_resources(expr, scope)
+        module = resource.module
+        while module.parent is not None and module.call is not None:
+            depends_on = module.call.attributes.get("depends_on")
+            if depends_on is not None:
+                found |= self.referenced_resources(depends_on.expr, Scope(module.parent))
+            module = module.parent
+        found.discard(resource)
+        self._direct[resource] = found
+        return found
+
+
+def _resource(module: ModuleInstance, root: str, steps: Sequence[Step]) -> Resource | None:
+    """The resource (`type.name`) or data source (`data.type.name`) a reference starts with."""
+    if root == "data":
+        if len(steps) < 2:
+            return None
+        return module.resources.get(("data", steps[0].name, steps[1].name))
+    if not steps or steps[0].kind != "attr":
+        return None
+    return module.resources.get(("resource", root, steps[0].name))
+
+
+def _module_steps(expr: Traversal) -> tuple[Step, ...]:
+    """`module.x[0].out` reads like `module.x.out`: a module is instantiated once, its
+    count/for_each keys left unknown."""
+    steps = expr.steps
+    if expr.root == "module" and len(steps) >= 2 and steps[1].kind == "index":
+        return steps[:1] + steps[2:]
+    return steps
+
+
+def _block_expressions(block: Block) -> Iterator[Expr]:
+    for attribute in block.attributes.values():
+        yield attribute.expr
+    for child in block.blocks:
+        if child.type != "lifecycle":
+            yield from _block_expressions(child)
+
+
+def _attr(value: Any, name: str) -> Any:
+    if isinstance(value, ResourceRef) and isinstance(value.instance, Instance):
+        return value.instance.attribute(name)
+    if isinstance(value, AttrRef):
+        return AttrRef(value.instance, value.path + (name,))
+    if isinstance(value, dict):
+        return value.get(name, UNKNOWN)
+    return UNKNOWN
+
+
+def _index(value: Any, key: Any) -> Any:
+    if isinstance(value, UnknownExpansion):
+        return ResourceRef(value.representative)
+    if isinstance(value, AttrRef):
+        if isinstance(key, (int, str)) and not isinstance(key, bool):
+            return AttrRef(value.instance, value.path + (key,))
+        return AttrRef(value.instance, value.path + ("*",))
+    if isinstance(key, Unknown):
+        return _any_of(value)
+    if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
+        position = int(key)
+        return value[position] if 0 <= position < len(value) else UNKNOWN
+    if isinstance(value, dict):
+        return value.get(to_text(key), UNKNOWN)
+    return UNKNOWN
+
+
+def _any_of(value: Any) -> Any:
+    """`x[unknown]`: when every element is an instance of one resource, a reference to one of
+    them still tells which resource it is."""
+    if (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(item, ResourceRef)
+            and isinstance(item.instance, Instance)
+            and isinstance(value[0].instance, Instance)
+            and item.instance.resource is value[0].instance.resource
+            for item in value
+        )
+    ):
+        return ResourceRef(value[0].instance)
+    return UNKNOWN

@@ -1,0 +1,3 @@
+resource "random_id" "ce" {
+  byte_length = 4
+}

@@ -1,0 +1,3 @@
+data "template_file" "props" {
+  template = "{}"
+}

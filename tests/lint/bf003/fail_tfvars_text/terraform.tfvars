@@ -1,0 +1,1 @@
+container_properties = "{\"image\": \"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\", \"command\": [\"run\"], \"resourceRequirements\": [{\"type\": \"VCPU\", \"value\": \"2\"}, {\"type\": \"MEMORY\", \"value\": \"2048\"}]}"

@@ -1,0 +1,3 @@
+variable "subnet_ids" {
+  type = list(string)
+}

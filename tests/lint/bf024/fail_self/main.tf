@@ -1,0 +1,14 @@
+module "again" {
+  source = "./"
+}
+
+resource "aws_batch_job_queue" "this" {
+  name     = "queue in a loop"
+  state    = "ENABLED"
+  priority = 1
+
+  compute_environment_order {
+    order               = 1
+    compute_environment = "arn:aws:batch:us-east-1:123456789012:compute-environment/ce"
+  }
+}
