@@ -82,8 +82,9 @@ def test_subprocess_exit_codes(tmp_path: Path) -> None:
     assert _run("lint", str(LINT / "clean_ec2")).returncode == 0
     (tmp_path / "broken.tf").write_text('resource "a" "b" {\n  x = \n')
     broken = _run("lint", str(tmp_path))
-    assert broken.returncode == 2
-    assert "broken.tf:2: cannot parse" in broken.stderr
+    # A file that cannot be parsed is one finding (BF000), not a usage error.
+    assert broken.returncode == 1
+    assert "broken.tf:2:5: BF000 error: Invalid expression" in broken.stdout
     assert _run("lint", str(tmp_path / "missing")).returncode == 2
     assert _run("lint", str(SEED), "--select", "NOPE").returncode == 2
     assert _run("explain", "BF999").returncode == 2
@@ -93,7 +94,7 @@ def _loaded_after_lint(target: Path, select: str | None) -> list[str]:
     code = (
         "import sys\n"
         "from batchform.lint import lint_paths\n"
-        f"lint_paths([{str(target)!r}], select={select!r}, cache_dir=None)\n"
+        f"lint_paths([{str(target)!r}], select={select!r})\n"
         "heavy = ('grpc', 'google.protobuf', 'botocore', 'batchform.provider')\n"
         "print(','.join(name for name in heavy if name in sys.modules))\n"
     )

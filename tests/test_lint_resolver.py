@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from batchform.lint.cache import ParseCache
-from batchform.lint.loader import load_module_dir, load_tree
+from batchform.hcl.loader import Loader
+from batchform.hcl.syntax import Traversal
 from batchform.lint.resolver import Instance, Resolver, Scope, Stack
-from batchform.lint.syntax import Traversal
 from batchform.lint.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
 
 
@@ -24,17 +23,15 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
 
 def stack_of(root: Path) -> Stack:
     """The stack rooted at `root` (child modules loaded on demand)."""
-    cache = ParseCache(None)
-    tree = load_tree([root], cache)
-    resolver = Resolver(
-        lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None)
-    )
+    loader = Loader(None)
+    tree = loader.tree([root])
+    resolver = Resolver(lambda directory: tree.modules.get(directory) or loader.module_dir(directory))
     return Stack(resolver.root(root.resolve(), tree.modules[root.resolve()]))
 
 
 def evaluate(stack: Stack, text: str) -> object:
     """Evaluate an expression written in the root module, as `locals { probe = ... }` would."""
-    from batchform.lint.parser import parse_text
+    from batchform.hcl.parser import parse_text
 
     expr = (
         parse_text(f"locals {{\n  probe = {text}\n}}\n", "probe.tf")
@@ -387,9 +384,9 @@ resource "aws_batch_job_queue" "this" {
 """,
         },
     )
-    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+    assert lint_paths([tmp_path], select="BF014").findings == []
     (tmp_path / "terraform.tfvars").write_text('queue_name = "bad name"\n')
-    (finding,) = lint_paths([tmp_path], select="BF014", cache_dir=None).findings
+    (finding,) = lint_paths([tmp_path], select="BF014").findings
     assert "'bad name'" in finding.message
     (tmp_path / "z.auto.tfvars").write_text('queue_name = "fine"\n')
-    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+    assert lint_paths([tmp_path], select="BF014").findings == []

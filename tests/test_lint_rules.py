@@ -891,7 +891,7 @@ def build(tmp_path: Path, case: Case) -> Path:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_rule(tmp_path: Path, case: Case) -> None:
     stack = build(tmp_path, case)
-    result = lint_paths([stack], select=case.code, cache_dir=None, display_root=tmp_path)
+    result = lint_paths([stack], select=case.code, display_root=tmp_path)
     codes = set(case.code.split(","))
     found = [finding for finding in result.findings if finding.code in codes]
     if not case.fires:
@@ -906,7 +906,7 @@ def test_rule(tmp_path: Path, case: Case) -> None:
 
 @pytest.mark.parametrize("base", [EC2, FARGATE])
 def test_clean_bases_have_no_findings(base: str) -> None:
-    result = lint_paths([FIXTURES / base], cache_dir=None)
+    result = lint_paths([FIXTURES / base])
     assert result.findings == []
     assert result.exit_code == 0
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from batchform.lint.functions import call_function
-from batchform.lint.syntax import (
+from batchform.hcl.syntax import (
     Attribute,
     Block,
     Call,
@@ -31,6 +30,7 @@ from batchform.lint.syntax import (
     TupleExpr,
     walk,
 )
+from batchform.lint.functions import call_function
 from batchform.lint.values import (
     UNKNOWN,
     AttrRef,

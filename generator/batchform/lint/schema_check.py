@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from batchform.lint.syntax import Block
+from batchform.hcl.syntax import Block
 from batchform.lint.values import EncodedJson, Partial, ResourceRef, Unknown
 
 if TYPE_CHECKING:

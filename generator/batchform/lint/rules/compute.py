@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchform.hcl.syntax import Call, Traversal
 from batchform.lint import iam
 from batchform.lint.batch import (
     QUEUE_TYPE,
@@ -15,7 +16,6 @@ from batchform.lint.batch import (
 )
 from batchform.lint.resolver import BlockView, Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
-from batchform.lint.syntax import Call, Traversal
 from batchform.lint.values import AttrRef, is_set, text_of
 
 _FARGATE_FORBIDDEN = (

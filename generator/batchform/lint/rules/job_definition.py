@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 
 from batchform import fargate
+from batchform.hcl.syntax import Call, Literal, Template, Traversal
 from batchform.lint import instance_types
 from batchform.lint.batch import (
     JOB_TYPE,
@@ -17,7 +18,6 @@ from batchform.lint.batch import (
 )
 from batchform.lint.resolver import Instance, Stack
 from batchform.lint.rules import Hit, hit, rule
-from batchform.lint.syntax import Call, Literal, Template, Traversal
 
 
 def _container_jobs(stack: Stack) -> Iterator[Instance]:

@@ -1,4 +1,4 @@
-"""Loading .tf files: the syntax tree with lines, parse errors, and the content-hash cache."""
+"""Loading .tf files: the syntax tree with lines, parse errors, the content-hash cache, the pool."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from batchform.cache import default_cache_dir, open_cache
 from batchform.errors import HclParseError, UsageError
+from batchform.hcl.loader import Loader, find_tf_files, tree_store
+from batchform.hcl.parser import parse_text
+from batchform.hcl.syntax import Call, Template, Traversal
 from batchform.lint import lint_paths
-from batchform.lint.cache import FORMAT, ParseCache, default_cache_dir
-from batchform.lint.loader import find_tf_files, load_tree
-from batchform.lint.parser import parse_text
-from batchform.lint.syntax import Call, Template, Traversal
 
 SEED = Path(__file__).parent / "lint" / "seed"
 
@@ -74,7 +74,7 @@ def test_find_skips_terraform_dirs(tmp_path: Path) -> None:
     (tmp_path / ".terraform" / "modules" / "x.tf").write_text("")
     (tmp_path / "main.tf").write_text("")
     (tmp_path / "notes.txt").write_text("")
-    assert find_tf_files([tmp_path]) == [(tmp_path / "main.tf").resolve()]
+    assert find_tf_files([tmp_path]).files == [(tmp_path / "main.tf").resolve()]
     with pytest.raises(UsageError):
         find_tf_files([tmp_path / "missing"])
     (tmp_path / "empty").mkdir()
@@ -82,27 +82,32 @@ def test_find_skips_terraform_dirs(tmp_path: Path) -> None:
         find_tf_files([tmp_path / "empty"])
 
 
+def entries(cache_dir: Path) -> list[Path]:
+    store = tree_store(open_cache(cache_dir))
+    assert store is not None
+    return [path for path in store.directory.iterdir() if not path.name.endswith(".tmp")]
+
+
 def test_second_run_hits_the_cache(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    cold = lint_paths([SEED], cache_dir=cache_dir)
+    cold = lint_paths([SEED], cache=open_cache(cache_dir))
     assert cold.cache_hits == 0 and cold.cache_misses == 3
-    assert len(list((cache_dir / f"parse-{FORMAT}").glob("*.json"))) == 3
-    warm = lint_paths([SEED], cache_dir=cache_dir)
+    assert len(entries(cache_dir)) == 3
+    warm = lint_paths([SEED], cache=open_cache(cache_dir))
     assert warm.cache_hits == 3 and warm.cache_misses == 0
     assert warm.findings == cold.findings
 
 
 def test_warm_load_does_not_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = ParseCache(tmp_path)
-    load_tree([SEED], cache)
-    from batchform.lint import parser
+    Loader(open_cache(tmp_path)).tree([SEED])
+    from batchform.hcl import parser
 
     def refuse(text: str, path: str) -> None:
         raise AssertionError(f"parsed {path} although it was cached")
 
     monkeypatch.setattr(parser, "parse_text", refuse)
     started = time.perf_counter()
-    tree = load_tree([SEED], ParseCache(tmp_path))
+    tree = Loader(open_cache(tmp_path)).tree([SEED])
     assert tree.cache_hits == 3
     assert time.perf_counter() - started < 1.0
 
@@ -112,9 +117,9 @@ def test_changed_content_misses(tmp_path: Path) -> None:
     target.mkdir()
     (target / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
     cache_dir = tmp_path / "cache"
-    lint_paths([target], cache_dir=cache_dir)
+    lint_paths([target], cache=open_cache(cache_dir))
     (target / "main.tf").write_text('resource "aws_vpc" "b" {}\n')
-    result = lint_paths([target], cache_dir=cache_dir)
+    result = lint_paths([target], cache=open_cache(cache_dir))
     assert result.cache_misses == 1
 
 
@@ -133,10 +138,10 @@ def test_cache_location_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_corrupt_cache_entry_is_reparsed(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    lint_paths([SEED], cache_dir=cache_dir)
-    for entry in (cache_dir / f"parse-{FORMAT}").glob("*.json"):
+    lint_paths([SEED], cache=open_cache(cache_dir))
+    for entry in entries(cache_dir):
         entry.write_text("{not json")
-    result = lint_paths([SEED], cache_dir=cache_dir)
+    result = lint_paths([SEED], cache=open_cache(cache_dir))
     assert result.cache_misses == 3
     assert "BF001" in result.codes()
 
@@ -145,29 +150,30 @@ GOLDEN_STACKS = sorted((Path(__file__).parent / "golden").glob("*/expected"))
 
 
 def test_parallel_load_equals_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from batchform.lint import loader
+    from batchform.hcl import loader
 
-    serial = load_tree(GOLDEN_STACKS, ParseCache(None))
+    serial = Loader(None).tree(GOLDEN_STACKS)
     monkeypatch.setattr(loader, "PARALLEL_BYTES", 1)
-    parallel = load_tree(GOLDEN_STACKS, ParseCache(tmp_path))
+    parallel = Loader(open_cache(tmp_path)).tree(GOLDEN_STACKS)
     assert parallel.files() == serial.files()
     assert parallel.cache_misses > 0
-    # The workers stored what they parsed: a second load parses nothing.
-    warm = load_tree(GOLDEN_STACKS, ParseCache(tmp_path))
+    # What the workers parsed was stored: a second load parses nothing.
+    warm = Loader(open_cache(tmp_path)).tree(GOLDEN_STACKS)
     assert warm.cache_misses == 0
     assert warm.files() == serial.files()
 
 
-def test_parallel_load_reports_the_first_broken_file(
+def test_parallel_load_reports_every_broken_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from batchform.lint import loader
+    from batchform.hcl import loader
 
     monkeypatch.setattr(loader, "PARALLEL_BYTES", 1)
     for index in range(6):
         (tmp_path / f"a{index}.tf").write_text(f'resource "aws_vpc" "v{index}" {{}}\n')
     (tmp_path / "b.tf").write_text('resource "a" "b" {\n  x = \n}\n')
     (tmp_path / "c.tf").write_text("c = = 1\n")
-    with pytest.raises(HclParseError) as caught:
-        load_tree([tmp_path], ParseCache(None), display_root=tmp_path)
-    assert (caught.value.path, caught.value.line) == ("b.tf", 2)
+    tree = Loader(None, tmp_path).tree([tmp_path])
+    errors = {error.path: error.line for error in tree.errors}
+    assert errors == {"b.tf": 2, "c.tf": 1}
+    assert len(tree.files()) == 6

@@ -1,4 +1,7 @@
-"""The Terraform syntax tree the linter works on: blocks, attributes and expressions with lines."""
+"""The Terraform syntax tree: blocks, attributes and expressions, each with its line and column.
+
+Lines and columns count from 1; a column counts characters, as Terraform's messages do.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ class Literal:
 
     value: str | int | float | bool | None
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Template:
     line: int
     heredoc: bool = False
     directive: bool = False
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class TupleExpr:
 
     items: tuple[Expr, ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class ObjectExpr:
 
     items: tuple[tuple[Expr, Expr], ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Step:
     kind: str
     name: str = ""
     index: Expr | None = None
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Traversal:
     steps: tuple[Step, ...]
     line: int
     source: Expr | None = None
+    column: int = 0
 
     def dotted(self) -> str:
         """The reference as written, with indexes rendered only when literal."""
@@ -80,6 +90,7 @@ class Call:
     args: tuple[Expr, ...]
     line: int
     expand: bool = False
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ class Operation:
     op: str
     operands: tuple[Expr, ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ class Conditional:
     if_true: Expr
     if_false: Expr
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,7 @@ class ForExpr:
     condition: Expr | None
     grouping: bool
     line: int
+    column: int = 0
 
 
 Expr = (
@@ -135,6 +149,7 @@ class Attribute:
     name: str
     expr: Expr
     line: int
+    column: int = 0
 
 
 @dataclass
@@ -148,6 +163,7 @@ class Block:
     line: int
     end_line: int
     file: str = ""
+    column: int = 0
 
     def blocks_of(self, block_type: str) -> list[Block]:
         """The nested blocks of one type, in order."""
