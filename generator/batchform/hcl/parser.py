@@ -155,7 +155,7 @@ class _Converter:
         while stack:
             node = stack.pop()
             if node.is_missing or node.type == "ERROR":
-                self.fail(*_describe(node, self.src))
+                self.fail_at(*_describe(node, self.src))
             if node.type in ("attribute", "object_elem"):
                 self.same_line(node)
             stack.extend(reversed(node.children))
@@ -455,10 +455,14 @@ class _Converter:
 
     def _escape_error(self, start: int, raw: str, offset: int, detail: str) -> None:
         absolute = start + len(raw[:offset].encode("utf-8", "surrogatepass"))
-        row = self.src.count(b"\n", 0, absolute)
-        line_start = self.src.rfind(b"\n", 0, absolute) + 1
-        raise HclParseError(self.path, f"Invalid escape sequence: {detail}", row + 1,
-                            self.column(row, absolute - line_start))
+        self.fail_at(absolute, "Invalid escape sequence", detail)
+
+    def fail_at(self, offset: int, summary: str, detail: str) -> None:
+        """Raise at a byte offset of the source."""
+        row = self.src.count(b"\n", 0, offset)
+        line_start = self.src.rfind(b"\n", 0, offset) + 1
+        raise HclParseError(self.path, f"{summary}: {detail}", row + 1,
+                            self.column(row, offset - line_start))
 
     def heredoc(self, node: Node) -> Template:
         """`<<EOT` / `<<-EOT`: text between the marker lines, `$${`/`%%{` read as literal
@@ -515,8 +519,14 @@ def _operator_index(items: list[Node]) -> int:
     return index
 
 
-def _describe(node: Node, src: bytes) -> tuple[Node, str, str]:
-    """Where and in Terraform's words, what tree-sitter could not read at `node`."""
+def _describe(node: Node, src: bytes) -> tuple[int, str, str]:
+    """Where (a byte offset) and in Terraform's words, what tree-sitter could not read at
+    `node`."""
+    where, summary, detail = _explain(node, src)
+    return (where if isinstance(where, int) else where.start_byte), summary, detail
+
+
+def _explain(node: Node, src: bytes) -> tuple[Node | int, str, str]:
     children = node.children
     for number, child in enumerate(children):
         if child.type == "=":
@@ -526,7 +536,7 @@ def _describe(node: Node, src: bytes) -> tuple[Node, str, str]:
                         "found the end of the line.")
     escape = _backslash_error(node, src)
     if escape is not None:
-        return escape, "Invalid escape sequence", _escape_detail(src[escape.start_byte :])
+        return escape, "Invalid escape sequence", _escape_detail(src[escape:])
     if node.is_missing and node.type in ("}", "block_end"):
         block = node.parent
         while block is not None and block.type != "block":
@@ -541,14 +551,21 @@ def _describe(node: Node, src: bytes) -> tuple[Node, str, str]:
     return (node, *_wording(node, src))
 
 
-def _backslash_error(node: Node, src: bytes) -> Node | None:
-    """The first error node inside `node` that starts at a backslash (an escape tree-sitter
-    refused), if any."""
+def _backslash_error(node: Node, src: bytes) -> int | None:
+    """Where a string escape tree-sitter refused starts, when that is what stopped it: an error
+    inside `node` that starts in a string (after its opening quote) and holds a backslash."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.type == "ERROR" and src[current.start_byte : current.start_byte + 1] == b"\\":
-            return current
+        before = current.prev_sibling
+        if current.type == "ERROR" and (
+            src[current.start_byte : current.start_byte + 1] == b"\\"
+            or (before is not None and before.type == "quoted_template_start")
+        ):
+            line_end = src.find(b"\n", current.start_byte)
+            backslash = src.find(b"\\", current.start_byte, line_end if line_end >= 0 else None)
+            if backslash >= 0:
+                return backslash
         stack.extend(reversed([child for child in current.children if child.has_error]))
     return None
 
