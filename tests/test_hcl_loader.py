@@ -177,3 +177,90 @@ def test_parallel_load_reports_every_broken_file(
     errors = {error.path: error.line for error in tree.errors}
     assert errors == {"b.tf": 2, "c.tf": 1}
     assert len(tree.files()) == 6
+
+
+def test_a_fifo_in_a_called_module_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "main.tf").write_text('module "m" {\n  source = "../mod"\n}\n')
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
+    os.mkfifo(tmp_path / "mod" / "pipe.tf")
+    os.mkfifo(tmp_path / "root" / "pipe.tf")
+    result = lint_paths([tmp_path / "root"], display_root=tmp_path)
+    assert result.exit_code == 0
+    assert sorted(result.skipped) == sorted(
+        [f"{tmp_path / 'root' / 'pipe.tf'}: not a regular file, skipped",
+         f"{tmp_path / 'mod' / 'pipe.tf'}: not a regular file, skipped"]
+    )
+    assert "mod/main.tf" in result.files
+
+
+def test_an_unreadable_directory_is_reported(tmp_path: Path) -> None:
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root reads every directory")
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked").chmod(0)
+    try:
+        result = lint_paths([tmp_path])
+    finally:
+        (tmp_path / "locked").chmod(0o700)
+    assert any("locked: cannot read this directory" in line for line in result.unreadable)
+
+
+def test_an_unlistable_directory_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
+    (tmp_path / "locked").mkdir()
+    listing = os.scandir
+
+    def refuse(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return listing(path)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    result = lint_paths([tmp_path])
+    assert result.unreadable == [f"{(tmp_path / 'locked').resolve()}: cannot read this "
+                                 "directory (Permission denied)"]
+
+
+def test_symlink_loops_end(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "self.tf").symlink_to(tmp_path / "a" / "self.tf")
+    found = find_tf_files([tmp_path])
+    assert found.files == [(tmp_path / "a" / "main.tf").resolve()]
+    assert found.skipped == [f"{tmp_path / 'a' / 'self.tf'}: not a regular file, skipped"]
+
+
+def test_one_broken_file_among_many_is_one_finding(tmp_path: Path) -> None:
+    import json
+
+    from batchform.lint.report import render
+
+    for source in SEED.glob("*.tf"):
+        (tmp_path / source.name).write_text(source.read_text())
+    (tmp_path / "broken.tf").write_text('locals {\n  x = "\\uZZZZ"\n}\n')
+    (tmp_path / "latin1.tf").write_bytes(b'# caf\xe9\n')
+    result = lint_paths([tmp_path], display_root=tmp_path)
+    parse_errors = [f for f in result.findings if f.code == "BF000"]
+    assert [(f.file, f.line, f.column, f.severity) for f in parse_errors] == [
+        ("broken.tf", 2, 8, "error"), ("latin1.tf", 1, 1, "error")]
+    assert "Invalid escape sequence" in parse_errors[0].message
+    assert {"BF001", "BF007", "BF011"} <= set(result.codes())
+    assert result.exit_code == 1
+    assert len(json.loads(render(result, "json"))) == len(result.findings)
+    sarif = json.loads(render(result, "sarif"))
+    (broken,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "BF000"
+                 and "broken" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]]
+    assert broken["locations"][0]["physicalLocation"]["region"] == {"startLine": 2,
+                                                                   "startColumn": 8}

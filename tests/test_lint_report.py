@@ -119,3 +119,24 @@ def test_inline_suppression(tmp_path: Path) -> None:
     assert "BF011" not in result.codes() and "BF010" not in result.codes()
     assert "BF001" in result.codes() and "BF100" in result.codes()
     assert result.suppressed == 2
+
+
+def test_sarif_uris_are_percent_encoded_relative_references(tmp_path: Path) -> None:
+    import os
+
+    from batchform.lint.report import artifact_uri
+
+    assert artifact_uri('a dir/100% "x".tf') == "a%20dir/100%25%20%22x%22.tf"
+    assert artifact_uri("win\\path\\main.tf") == "win/path/main.tf"
+    assert artifact_uri("c:main.tf") == "c%3Amain.tf"
+    undecodable = os.fsdecode(b"caf\xe9.tf")
+    assert artifact_uri(undecodable) == "caf%E9.tf"
+    assert artifact_uri("é.tf") == "%C3%A9.tf"
+    target = tmp_path / 'odd dir %"'
+    target.mkdir()
+    (target / "main.tf").write_text("x = = 1\n")
+    (target / undecodable).write_text("y = = 2\n")
+    log = json.loads(render_sarif(lint_paths([target], display_root=tmp_path)))
+    uris = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for result in log["runs"][0]["results"]}
+    assert uris == {"odd%20dir%20%25%22/main.tf", "odd%20dir%20%25%22/caf%E9.tf"}
