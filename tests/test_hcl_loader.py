@@ -264,3 +264,36 @@ def test_one_broken_file_among_many_is_one_finding(tmp_path: Path) -> None:
                  and "broken" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]]
     assert broken["locations"][0]["physicalLocation"]["region"] == {"startLine": 2,
                                                                    "startColumn": 8}
+
+
+def test_identical_contents_are_parsed_once_without_a_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from batchform.hcl import loader, parser
+
+    calls: list[str] = []
+    real = parser.parse_text
+
+    def counting(text: str, path: str):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return real(text, path)
+
+    monkeypatch.setattr(parser, "parse_text", counting)
+    text = 'resource "aws_vpc" "a" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+    parsed = loader.parse_sources({"a/main.tf": text, "b/main.tf": text, "c/x.tf": "locals {}\n"})
+    assert calls == ["a/main.tf", "c/x.tf"]
+    assert parsed.sources["b/main.tf"].path == "b/main.tf"
+    assert parsed.sources["b/main.tf"].blocks[0].file == "b/main.tf"
+    first, second = parsed.sources["a/main.tf"].blocks[0], parsed.sources["b/main.tf"].blocks[0]
+    assert first.attributes == second.attributes and first is not second
+
+
+def test_lint_files_in_memory(tmp_path: Path) -> None:
+    from batchform.lint.linter import lint_files
+
+    files = {path.name: path.read_text() for path in SEED.glob("*.tf")}
+    result = lint_files(files, root=tmp_path)
+    assert {"BF001", "BF007", "BF011"} <= set(result.codes())
+    assert not list(tmp_path.iterdir())  # nothing was written
+    broken = lint_files({"main.tf": "x = = 1\n"}, root=tmp_path)
+    assert broken.codes() == ["BF000"] and broken.exit_code == 1

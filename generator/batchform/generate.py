@@ -27,8 +27,8 @@ def render_stack(spec: Spec) -> dict[str, str]:
     """Every file of the stack for spec, keyed by relative path, checked by parsing it back."""
     stack = plan_stack(spec)
     files = render_terraform(stack)
-    parsed = check_round_trip(spec, files, loads_cache())
-    files.update(render_readmes(stack, parsed))
+    check_round_trip(spec, files, loads_cache())
+    files.update(render_readmes(stack, files))
     return dict(sorted(files.items()))
 
 

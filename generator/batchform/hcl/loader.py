@@ -7,6 +7,7 @@ about to write; `Loader` reads files from disk for lint, one module directory at
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterator, Mapping
@@ -40,9 +41,16 @@ def tree_store(cache: Cache | None) -> Store | None:
     """The cache's store of syntax trees for this batchform, grammar and encoding."""
     if cache is None:
         return None
-    from batchform.hcl.parser import parser_version
+    from batchform.hcl import parser, syntax
 
-    return cache.store("tree", f"batchform {__version__}; {parser_version()}; codec {codec.FORMAT}")
+    # The converting code itself is part of the key: a changed parser never reads old trees,
+    # even at the same batchform version (a development checkout).
+    code = hashlib.sha256()
+    for module in (parser, syntax, codec):
+        code.update(Path(module.__file__ or "").read_bytes())
+    version = (f"batchform {__version__}; {parser.parser_version()}; codec {codec.FORMAT}; "
+               f"code {code.hexdigest()[:16]}")
+    return cache.store("tree", version)
 
 
 def parse_sources(files: Mapping[str, str], cache: Cache | None = None) -> ParsedSources:

@@ -450,8 +450,9 @@ class _Converter:
     def quoted_text(self, start: int, end: int, near: Node) -> str:
         raw = self.src[start:end].decode("utf-8", "surrogatepass")
         if "\\" not in raw and "{" not in raw:
-            return raw
-        return _unescape(raw, lambda offset, detail: self._escape_error(start, raw, offset, detail))
+            return _nfc(raw)
+        return _nfc(_unescape(raw, lambda offset, detail: self._escape_error(start, raw, offset,
+                                                                             detail)))
 
     def _escape_error(self, start: int, raw: str, offset: int, detail: str) -> None:
         absolute = start + len(raw[:offset].encode("utf-8", "surrogatepass"))
@@ -633,7 +634,16 @@ def _heredoc_text(raw: bytes, cut: int, at_line_start: bool) -> str:
                 width = len(line) - len(line.lstrip(" \t"))
                 lines[number] = line[min(cut, width) :]
         text = "\n".join(lines)
-    return text.replace("$${", "${").replace("%%{", "%{")
+    return _nfc(text.replace("$${", "${").replace("%%{", "%{"))
+
+
+def _nfc(text: str) -> str:
+    """Terraform reads every string in Unicode normal form C."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text)
 
 
 def _merge(parts: list[str | Expr]) -> list[str | Expr]:

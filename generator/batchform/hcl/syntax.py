@@ -216,3 +216,67 @@ def children(expr: Expr) -> list[Expr]:
         parts = [expr.collection, expr.value]
         return parts + [part for part in (expr.key, expr.condition) if part is not None]
     return []
+
+
+def expression_text(expr: Expr) -> str:
+    """An expression on one line, the way python-hcl2 writes one back: `object({a = string,
+    b = optional(number, 2)})`; strings quoted, templates and heredocs as quoted strings."""
+    if isinstance(expr, Literal):
+        return _literal_text(expr.value)
+    if isinstance(expr, Template):
+        return '"' + "".join(
+            _escape_text(part) if isinstance(part, str) else "${" + expression_text(part) + "}"
+            for part in expr.parts
+        ) + '"'
+    if isinstance(expr, TupleExpr):
+        return "[" + ", ".join(expression_text(item) for item in expr.items) + "]"
+    if isinstance(expr, ObjectExpr):
+        return "{" + ", ".join(
+            f"{_key_text(key)} = {expression_text(value)}" for key, value in expr.items
+        ) + "}"
+    if isinstance(expr, Traversal):
+        base = expr.root if expr.source is None else f"({expression_text(expr.source)})"
+        return base + Traversal("", expr.steps, expr.line).dotted()
+    if isinstance(expr, Call):
+        arguments = ", ".join(expression_text(arg) for arg in expr.args)
+        return f"{expr.name}({arguments}{'...' if expr.expand else ''})"
+    if isinstance(expr, Operation):
+        if len(expr.operands) == 1:
+            return expr.op + expression_text(expr.operands[0])
+        return f" {expr.op} ".join(expression_text(operand) for operand in expr.operands)
+    if isinstance(expr, Conditional):
+        return (f"{expression_text(expr.condition)} ? {expression_text(expr.if_true)} : "
+                f"{expression_text(expr.if_false)}")
+    return _for_text(expr)
+
+
+def _for_text(expr: ForExpr) -> str:
+    names = f"{expr.key_var}, {expr.value_var}" if expr.key_var else expr.value_var
+    head = f"for {names} in {expression_text(expr.collection)} : "
+    condition = f" if {expression_text(expr.condition)}" if expr.condition is not None else ""
+    if expr.key is None:
+        return f"[{head}{expression_text(expr.value)}{condition}]"
+    grouping = "..." if expr.grouping else ""
+    return (f"{{{head}{expression_text(expr.key)} => {expression_text(expr.value)}{grouping}"
+            f"{condition}}}")
+
+
+def _literal_text(value: str | int | float | bool | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + _escape_text(value) + '"'
+    return repr(value)
+
+
+def _key_text(key: Expr) -> str:
+    if isinstance(key, Literal) and isinstance(key.value, str):
+        return key.value
+    return expression_text(key)
+
+
+def _escape_text(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("${", "$${").replace("%{", "%%{"))
