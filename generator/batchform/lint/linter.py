@@ -7,6 +7,7 @@ from pathlib import Path
 
 from batchform.cache import Cache
 from batchform.errors import HclParseError, UsageError
+from batchform.hcl.codec import trees_frozen
 from batchform.hcl.loader import LoadedTree, Loader
 from batchform.hcl.syntax import Attribute, Literal, SourceFile, Template
 from batchform.lint.findings import (
@@ -82,7 +83,17 @@ def _lint(
         for code, rule in all_rules().items()
         if (selected is None or code in selected) and code not in ignored
     ]
-    tree = load()
+    with trees_frozen(load) as tree:
+        return _check(tree, loader, rules, selected, ignored)
+
+
+def _check(
+    tree: LoadedTree,
+    loader: Loader,
+    rules: list[Rule],
+    selected: set[str] | None,
+    ignored: set[str],
+) -> LintResult:
     extra: dict[Path, list[SourceFile]] = {}
 
     def load_module(module_dir: Path) -> list[SourceFile]:
