@@ -12,6 +12,7 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from batchform import __version__
@@ -39,8 +40,11 @@ class ParsedSources:
 
 def tree_store(cache: Cache | None) -> Store | None:
     """The cache's store of syntax trees for this batchform, grammar and encoding."""
-    if cache is None:
-        return None
+    return cache.store("tree", _tree_version()) if cache is not None else None
+
+
+@lru_cache(maxsize=1)
+def _tree_version() -> str:
     from batchform.hcl import parser, syntax
 
     # The converting code itself is part of the key: a changed parser never reads old trees,
@@ -48,9 +52,8 @@ def tree_store(cache: Cache | None) -> Store | None:
     code = hashlib.sha256()
     for module in (parser, syntax, codec):
         code.update(Path(module.__file__ or "").read_bytes())
-    version = (f"batchform {__version__}; {parser.parser_version()}; codec {codec.FORMAT}; "
-               f"code {code.hexdigest()[:16]}")
-    return cache.store("tree", version)
+    return (f"batchform {__version__}; {parser.parser_version()}; codec {codec.FORMAT}; "
+            f"code {code.hexdigest()[:16]}")
 
 
 def parse_sources(files: Mapping[str, str], cache: Cache | None = None) -> ParsedSources:
