@@ -190,3 +190,23 @@ def test_cache_key_follows_the_python_hcl2_build(
     monkeypatch.setattr(roundtrip, "_hcl2_build", lambda: "other")
     other = roundtrip.loads_cache()
     assert other is not None and other.directory != store.directory
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [{"module": [{"network": "not a block"}]}, {"module": [{"network": {"__is_block__": 1}}]},
+     {"provider": [{"aws": {"default_tags": "x", "__is_block__": True}}]}],
+    ids=["label-without-body", "empty-body", "wrong-nested-shape"],
+)
+def test_a_well_formed_entry_of_the_wrong_content_never_fails_generate(
+    tmp_path: Path, files: dict[str, str], planted: dict[str, object]
+) -> None:
+    import msgpack  # type: ignore[import-untyped]
+
+    spec = load_spec(None)
+    store = store_in(tmp_path)
+    store.put(digest(files["main.tf"]), msgpack.packb(planted))
+    parsed = roundtrip.check_stack(spec, files, store)
+    assert parsed["main.tf"] == roundtrip.parse("main.tf", files["main.tf"])
+    # The fresh parse replaced the planted entry.
+    assert roundtrip.parse_files(files, store_in(tmp_path))["main.tf"] == parsed["main.tf"]

@@ -208,15 +208,32 @@ def check_stack(
     spec: Spec, files: Mapping[str, str], cache: Store | None = None
 ) -> dict[str, Parsed]:
     """Parse every .tf file (through `cache` when given) and check it against the spec; raise
-    RoundTripError on a mismatch."""
-    parsed = parse_files(
-        {path: text for path, text in files.items() if path.endswith(".tf")}, cache
-    )
+    RoundTripError on a mismatch.
+
+    A check that fails on cached results is done again on fresh parses (which then replace the
+    entries): only python-hcl2's own reading of the text can report a batchform bug."""
+    terraform = {path: text for path, text in files.items() if path.endswith(".tf")}
+    parsed = parse_files(terraform, cache)
+    if cache is None:
+        _check(spec, files, parsed)
+        return parsed
+    try:
+        _check(spec, files, parsed)
+    except Exception:  # a malformed entry can fail in any way; the fresh parse decides
+        parsed = parse_files(terraform)
+        _check(spec, files, parsed)
+        for path, text in terraform.items():
+            payload = _encode(parsed[path])
+            if payload is not None:
+                cache.put(digest(text), payload)
+    return parsed
+
+
+def _check(spec: Spec, files: Mapping[str, str], parsed: dict[str, Parsed]) -> None:
     checker = _Checker(spec, files, parsed)
     checker.check_interfaces()
     checker.check_root()
     checker.check_modules()
-    return parsed
 
 
 class _Checker:
