@@ -275,7 +275,7 @@ class Loader:
 
     def display(self, path: Path) -> str:
         """A file's name as reports show it: relative to the display root (or the cwd)."""
-        base = (self.display_root or Path.cwd()).absolute()
+        base = (self.display_root or Path.cwd()).resolve()
         try:
             return str(path.relative_to(base))
         except ValueError:
@@ -323,7 +323,7 @@ class Loader:
         self.cache_misses += parsed.cache_misses
         tree = LoadedTree(cache_hits=parsed.cache_hits, cache_misses=parsed.cache_misses)
         for path in sorted(wanted):
-            directory = (root / path).absolute().parent
+            directory = (root / path).resolve().parent
             sources = tree.modules.setdefault(directory, [])
             if path in parsed.sources:
                 sources.append(parsed.sources[path])
