@@ -3,7 +3,8 @@
 Run from the repository root after the README's install: `python bench/run.py`
 (`--only lint test`, `--repeat N`, `--checkov PATH`; `-h` for all options).
 Sections: startup, generate (1 to 1,000 job definitions, cold and warm cache), lint (against
-checkov and a bare python-hcl2 parse, golden stacks and 200 stacks, cold and warm cache), scale
+checkov, bare parses with python-hcl2 and with the front end, and `terraform fmt`, on the golden
+stacks, 200 stacks and `--real-world DIR`; cold and warm cache, the collector paused or not), scale
 (lint of 1,000 and 10,000 job definitions), test (offline lifecycle step by step; the golden
 lifecycle suite on one and two pytest workers).
 Every row is the median of several runs (min and max beside it); rows that compare two
@@ -177,6 +178,8 @@ class Options:
     slow_repeat: int
     work: Path
     checkov: str | None
+    real_world: Path | None = None
+    skip_hcl2: bool = False
 
 
 def startup(options: Options) -> list[Row]:
@@ -286,31 +289,62 @@ def checkov_env() -> dict[str, str]:
     })
 
 
+# `batchform lint` with the collector left running while cached trees are decoded.
+LINT_GC_ON = ("import sys\nfrom batchform.hcl import codec\ncodec.PAUSE_GC = False\n"
+              "from batchform.cli import main\nsys.argv = ['batchform', *sys.argv[1:]]\nmain()")
+# Lint exits 1 when it finds an error-severity trap: that is a result, not a failed run.
+LINT_CODES = (0, 1)
+
+
 def lint_rows(options: Options, label: str, tree: Path, repeat: int, warmup: bool) -> list[Row]:
-    """checkov, a bare python-hcl2 parse, and batchform lint cold and warm, on one tree; the
-    warm cache is filled by one untimed run first."""
+    """checkov, bare parses (python-hcl2, the front end), `terraform fmt`, and batchform lint
+    cold and warm (with and without the collector paused), on one tree; the warm cache is
+    filled by one untimed run first."""
     files = sum(1 for _ in tree.rglob("*.tf"))
     section = f"lint {label}"
     checkov = Row(section, "checkov -d --framework terraform --skip-download",
                   note=f"{files} .tf files")
     parse = Row(section, "python-hcl2 loads of every .tf", baseline=checkov, versus="vs checkov",
                 note="one process")
+    front = Row(section, "front end parse of every .tf", baseline=checkov, versus="vs checkov",
+                note="tree-sitter to syntax tree, one process")
+    fmt = Row(section, "terraform fmt -check -recursive", baseline=checkov, versus="vs checkov")
     cold = Row(section, "batchform lint, cold cache", baseline=checkov, versus="vs checkov",
                note="empty BATCHFORM_CACHE_DIR")
     warm = Row(section, "batchform lint, warm cache", baseline=cold, versus="vs cold")
+    warm_gc = Row(section, "batchform lint, warm, collector on", baseline=warm, versus="vs warm",
+                  note="codec.PAUSE_GC = False")
     cold_cache = options.work / f"lint-cache-cold-{label}"
     warm_cache = options.work / f"lint-cache-warm-{label}"
 
     def lint_cold() -> Sample:
-        return measure([*BATCHFORM, "lint", str(tree)], env=cached(cold_cache, cold=True))
+        return measure([*BATCHFORM, "lint", str(tree)], env=cached(cold_cache, cold=True),
+                       ok_codes=LINT_CODES)
 
     def lint_warm() -> Sample:
-        return measure([*BATCHFORM, "lint", str(tree)], env=cached(warm_cache, cold=False))
+        return measure([*BATCHFORM, "lint", str(tree)], env=cached(warm_cache, cold=False),
+                       ok_codes=LINT_CODES)
 
+    def lint_warm_gc() -> Sample:
+        return measure([sys.executable, "-c", LINT_GC_ON, "lint", str(tree)],
+                       env=cached(warm_cache, cold=False), ok_codes=LINT_CODES)
+
+    terraform = shutil.which("terraform")
     lint_warm()
     parse_command = [sys.executable, str(Path(__file__).with_name("hcl2_parse.py")), str(tree)]
-    rows = [parse, cold, warm]
-    runs: list[Callable[[], Sample]] = [lambda: measure(parse_command), lint_cold, lint_warm]
+    front_command = [sys.executable, str(Path(__file__).with_name("frontend_parse.py")), str(tree)]
+    rows = [parse, front, cold, warm, warm_gc]
+    runs: list[Callable[[], Sample]] = [lambda: measure(parse_command),
+                                        lambda: measure(front_command), lint_cold, lint_warm,
+                                        lint_warm_gc]
+    if options.skip_hcl2:
+        rows, runs = rows[1:], runs[1:]
+        parse.note = "left out (--skip-hcl2)"
+    if terraform:
+        # fmt exits 3 when a file is not formatted as it would write it: still a full read.
+        rows.insert(0, fmt)
+        runs.insert(0, lambda: measure([terraform, "fmt", "-check", "-recursive", str(tree)],
+                                       ok_codes=(0, 3)))
     if options.checkov:
         # checkov exits 1 when a check fails; anything else is a broken run.
         checkov_command = [options.checkov, "-d", str(tree), "--framework", "terraform",
@@ -320,16 +354,30 @@ def lint_rows(options: Options, label: str, tree: Path, repeat: int, warmup: boo
     else:
         checkov.note = "checkov not found: pip install checkov, or pass --checkov PATH"
     interleave(rows, runs, repeat, warmup=warmup)
-    return rows if options.checkov else [checkov, *rows]
+    if fmt.samples and cold.samples:
+        def cpu(row: Row) -> float:
+            return statistics.median(sample.cpu for sample in row.samples)
+
+        cold.note += f"; cpu {cpu(cold) / cpu(fmt):.2f}x terraform fmt's"
+    listed = rows if options.checkov else [checkov, *rows]
+    return listed + ([parse] if options.skip_hcl2 else [])
 
 
 def lint(options: Options) -> list[Row]:
-    """`batchform lint` against checkov and a bare parse: the golden stacks and 200 stacks."""
+    """`batchform lint` against checkov and bare parses: the golden stacks, 200 stacks and,
+    given `--real-world DIR`, a tree of public repositories."""
     goldens = golden_tree(options.work / "lint-golden")
     many = stack_tree(options.work / "lint-200", 200)
     # The golden rows' untimed round has warmed the bytecode and page caches for the big tree.
-    return [*lint_rows(options, "golden", goldens, options.repeat, warmup=True),
+    rows = [*lint_rows(options, "golden", goldens, options.repeat, warmup=True),
             *lint_rows(options, "200 stacks", many, options.slow_repeat, warmup=False)]
+    if options.real_world is None:
+        rows.append(Row("lint real world", "(not run)", note="pass --real-world DIR: a tree of "
+                        "public Terraform repositories, kept outside this one"))
+    else:
+        rows += lint_rows(options, "real world", options.real_world, options.slow_repeat,
+                          warmup=True)
+    return rows
 
 
 def scale(options: Options) -> list[Row]:
@@ -459,13 +507,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", choices=sorted(SECTIONS), help="sections to run")
     parser.add_argument("--checkov", metavar="PATH",
                         help="checkov executable (default: beside this Python, else on PATH)")
+    parser.add_argument("--real-world", metavar="DIR", type=Path,
+                        help="also lint this tree (e.g. public repositories fetched for it)")
+    parser.add_argument("--skip-hcl2", action="store_true",
+                        help="leave out the python-hcl2 parse rows (they take minutes)")
     args = parser.parse_args(argv)
     global PYCACHE
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="batchform-bench-") as tmp:
         PYCACHE = Path(tmp) / "pycache"
         options = Options(repeat=args.repeat, slow_repeat=args.slow_repeat, work=Path(tmp),
-                          checkov=find_checkov(args.checkov))
+                          checkov=find_checkov(args.checkov),
+                          real_world=args.real_world.resolve() if args.real_world else None,
+                          skip_hcl2=args.skip_hcl2)
         for name in args.only or SECTIONS:
             section = Path(tmp) / name
             section.mkdir()

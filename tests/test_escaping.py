@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from batchform import hcl
 from batchform.generate import render_stack
+from batchform.hcl import writer
 from batchform.render import plan_stack, render_terraform
 from batchform.spec import SECRET_LOOKING_NAME, Spec
 
@@ -343,7 +344,7 @@ def test_free_text_round_trips_through_hcl_and_fmt(
 def test_a_planted_escaping_bug_is_caught(
     name: str, broken: Callable[[re.Match[str]], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hcl, "_literal_opener", broken)
+    monkeypatch.setattr(writer, "_literal_opener", broken)
     with pytest.raises(Exception):  # noqa: B017 - whatever the first broken example raises
         rendered_examples("command", examples=100)
 

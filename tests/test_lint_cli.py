@@ -82,8 +82,9 @@ def test_subprocess_exit_codes(tmp_path: Path) -> None:
     assert _run("lint", str(LINT / "clean_ec2")).returncode == 0
     (tmp_path / "broken.tf").write_text('resource "a" "b" {\n  x = \n')
     broken = _run("lint", str(tmp_path))
-    assert broken.returncode == 2
-    assert "broken.tf:2: cannot parse" in broken.stderr
+    # A file that cannot be parsed is one finding (BF000), not a usage error.
+    assert broken.returncode == 1
+    assert "broken.tf:2:5: BF000 error: Invalid expression" in broken.stdout
     assert _run("lint", str(tmp_path / "missing")).returncode == 2
     assert _run("lint", str(SEED), "--select", "NOPE").returncode == 2
     assert _run("explain", "BF999").returncode == 2
@@ -93,7 +94,7 @@ def _loaded_after_lint(target: Path, select: str | None) -> list[str]:
     code = (
         "import sys\n"
         "from batchform.lint import lint_paths\n"
-        f"lint_paths([{str(target)!r}], select={select!r}, cache_dir=None)\n"
+        f"lint_paths([{str(target)!r}], select={select!r})\n"
         "heavy = ('grpc', 'google.protobuf', 'botocore', 'batchform.provider')\n"
         "print(','.join(name for name in heavy if name in sys.modules))\n"
     )
@@ -112,3 +113,32 @@ def test_botocore_only_for_job_definitions(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text((LINT / "clean_ec2" / "network.tf").read_text())
     assert _loaded_after_lint(tmp_path, None) == []
     assert _loaded_after_lint(LINT / "clean_ec2", "BF001") == []
+
+
+def test_verbose_names_the_files_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_vpc" "a" {}\n')
+    os.mkfifo(tmp_path / "pipe.tf")
+    quiet = subprocess.run(
+        [sys.executable, "-m", "batchform", "lint", str(tmp_path), "--no-cache"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert quiet.returncode == 0 and "pipe.tf" not in quiet.stderr
+    verbose = subprocess.run(
+        [sys.executable, "-m", "batchform", "lint", str(tmp_path), "--no-cache", "--verbose"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert verbose.returncode == 0
+    assert f"{tmp_path / 'pipe.tf'}: not a regular file, skipped" in verbose.stderr
+
+
+def test_a_file_that_does_not_parse_keeps_json_and_sarif_valid(tmp_path: Path) -> None:
+    for source in SEED.glob("*.tf"):
+        (tmp_path / source.name).write_text(source.read_text())
+    (tmp_path / "broken.tf").write_text("locals {\n  x = <<EOT\nnever closed\n")
+    for output_format in ("json", "sarif"):
+        result = runner.invoke(app, ["lint", str(tmp_path), "-f", output_format, "--no-cache"])
+        assert result.exit_code == 1
+        data = json.loads(result.output)
+        text = json.dumps(data)
+        assert "BF000" in text and "BF001" in text
+    assert runner.invoke(app, ["explain", "BF000"]).exit_code == 0

@@ -97,7 +97,7 @@ def test_generated_stacks_lint_clean(data: dict[str, Any]) -> None:
             path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        result = lint_paths([root], cache_dir=None, display_root=root)
+        result = lint_paths([root], display_root=root)
     assert result.findings == [], "\n".join(
         f"{f.file}:{f.line}: {f.code} {f.address}: {f.message}" for f in result.findings
     )

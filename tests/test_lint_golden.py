@@ -19,7 +19,7 @@ def test_golden_trees_exist() -> None:
 
 @pytest.mark.parametrize("tree", TREES, ids=[tree.parent.name for tree in TREES])
 def test_golden_stack_lints_clean(tree: Path) -> None:
-    result = lint_paths([tree], cache_dir=None, display_root=REPO)
+    result = lint_paths([tree], display_root=REPO)
     assert result.suppressed == 0
     assert result.findings == [], "\n".join(
         f"{f.file}:{f.line}: {f.code} {f.address}: {f.message}" for f in result.findings
@@ -28,7 +28,7 @@ def test_golden_stack_lints_clean(tree: Path) -> None:
 
 
 def test_default_modules_lint_clean() -> None:
-    result = lint_paths([REPO / "modules"], cache_dir=None, display_root=REPO)
+    result = lint_paths([REPO / "modules"], display_root=REPO)
     assert result.findings == []
 
 
@@ -81,7 +81,7 @@ def test_broken_golden_stack_is_caught(
     text = path.read_text()
     assert old in text, f"the golden stack changed: {old!r} is no longer in {file_name}"
     path.write_text(text.replace(old, new, 1))
-    result = lint_paths([target], cache_dir=None)
+    result = lint_paths([target])
     assert code in result.codes(), [f"{f.code} {f.message}" for f in result.findings]
 
 
@@ -94,7 +94,7 @@ def test_freshly_generated_stack_lints_clean(tmp_path: Path, spec: Path | None) 
 
     out = tmp_path / "stack"
     generate_stack(spec, out)
-    result = lint_paths([out], cache_dir=None, display_root=tmp_path)
+    result = lint_paths([out], display_root=tmp_path)
     assert result.findings == [], "\n".join(
         f"{f.file}:{f.line}: {f.code} {f.address}: {f.message}" for f in result.findings
     )

@@ -19,8 +19,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator" / "batchform" / "lin
 # What reads Terraform source, and the engine that evaluates it: no rule may depend on them.
 SOURCE_SIDE = (
     "batchform.lint.engine",
-    "batchform.lint.loader",
-    "batchform.lint.parser",
+    "batchform.hcl.loader",
+    "batchform.hcl.parser",
     "batchform.lint.cache",
     "batchform.lint.linter",
 )

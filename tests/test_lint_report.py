@@ -9,7 +9,7 @@ import pytest
 
 from batchform.errors import UsageError
 from batchform.lint import lint_paths
-from batchform.lint.report import render_sarif, render_text
+from batchform.lint.report import check_format, render, render_sarif, render_text
 from batchform.lint.rules import all_rules
 
 SEED = Path(__file__).parent / "lint" / "seed"
@@ -18,7 +18,7 @@ SEED_CODES = {"BF001", "BF002", "BF003", "BF007", "BF010", "BF011", "BF014", "BF
 
 @pytest.fixture(scope="module")
 def seed_result():  # type: ignore[no-untyped-def]
-    return lint_paths([SEED], cache_dir=None, display_root=SEED.parent)
+    return lint_paths([SEED], display_root=SEED.parent)
 
 
 def test_seed_like_setup_reports_the_traps(seed_result) -> None:  # type: ignore[no-untyped-def]
@@ -47,11 +47,13 @@ def test_text_lines(seed_result) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_json_is_a_list_of_findings(tmp_path: Path) -> None:
-    result = lint_paths([SEED], output_format="json", cache_dir=None, display_root=SEED.parent)
-    data = json.loads(result.rendered)
+    result = lint_paths([SEED], display_root=SEED.parent)
+    data = json.loads(render(result, "json"))
     assert isinstance(data, list) and len(data) == len(result.findings)
     for item in data:
-        assert list(item) == ["code", "severity", "file", "line", "address", "message", "fix"]
+        assert list(item) == [
+            "code", "severity", "file", "line", "column", "address", "message", "fix"
+        ]
         assert item["severity"] in ("error", "warning")
         assert isinstance(item["line"], int) and item["line"] > 0
     assert {item["code"] for item in data} == SEED_CODES
@@ -93,19 +95,19 @@ def test_sarif_levels_are_the_severities(seed_result) -> None:  # type: ignore[n
 
 def test_sarif_without_findings_is_valid(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_vpc" "a" {\n  cidr_block = "10.0.0.0/16"\n}\n')
-    log = json.loads(lint_paths([tmp_path], output_format="sarif", cache_dir=None).rendered)
+    log = json.loads(render(lint_paths([tmp_path]), "sarif"))
     assert log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
 
 
 def test_select_and_ignore() -> None:
-    selected = lint_paths([SEED], select="BF001,bf011", cache_dir=None)
+    selected = lint_paths([SEED], select="BF001,bf011")
     assert set(selected.codes()) == {"BF001", "BF011"}
-    ignored = lint_paths([SEED], ignore=["BF100", "BF001"], cache_dir=None)
+    ignored = lint_paths([SEED], ignore=["BF100", "BF001"])
     assert set(ignored.codes()) == SEED_CODES - {"BF100", "BF001"}
     with pytest.raises(UsageError, match="BF999"):
-        lint_paths([SEED], select="BF999", cache_dir=None)
+        lint_paths([SEED], select="BF999")
     with pytest.raises(UsageError, match="format"):
-        lint_paths([SEED], output_format="xml", cache_dir=None)
+        check_format("xml")
 
 
 def test_inline_suppression(tmp_path: Path) -> None:
@@ -125,7 +127,28 @@ def test_inline_suppression(tmp_path: Path) -> None:
         "  # batchform:ignore BF010 still on provider v5\n  compute_environments = [",
     )
     batch.write_text(text)
-    result = lint_paths([target], cache_dir=None)
+    result = lint_paths([target])
     assert "BF011" not in result.codes() and "BF010" not in result.codes()
     assert "BF001" in result.codes() and "BF100" in result.codes()
     assert result.suppressed == 2
+
+
+def test_sarif_uris_are_percent_encoded_relative_references(tmp_path: Path) -> None:
+    import os
+
+    from batchform.lint.report import artifact_uri
+
+    assert artifact_uri('a dir/100% "x".tf') == "a%20dir/100%25%20%22x%22.tf"
+    assert artifact_uri("win\\path\\main.tf") == "win/path/main.tf"
+    assert artifact_uri("c:main.tf") == "c%3Amain.tf"
+    undecodable = os.fsdecode(b"caf\xe9.tf")
+    assert artifact_uri(undecodable) == "caf%E9.tf"
+    assert artifact_uri("é.tf") == "%C3%A9.tf"
+    target = tmp_path / 'odd dir %"'
+    target.mkdir()
+    (target / "main.tf").write_text("x = = 1\n")
+    (target / undecodable).write_text("y = = 2\n")
+    log = json.loads(render_sarif(lint_paths([target], display_root=tmp_path)))
+    uris = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for result in log["runs"][0]["results"]}
+    assert uris == {"odd%20dir%20%25%22/main.tf", "odd%20dir%20%25%22/caf%E9.tf"}

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from batchform.lint.cache import ParseCache
+from batchform.hcl.loader import Loader
+from batchform.hcl.syntax import Template, Traversal
 from batchform.lint.engine.configuration import SourceConfiguration
 from batchform.lint.engine.resolver import Resolver
 from batchform.lint.engine.scope import Scope
 from batchform.lint.engine.views import Instance
-from batchform.lint.loader import load_module_dir, load_tree
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Partial, Unknown
-from batchform.lint.syntax import Template, Traversal
 
 
 def build_tree(root: Path, files: dict[str, str]) -> Path:
@@ -27,17 +26,17 @@ def build_tree(root: Path, files: dict[str, str]) -> Path:
 
 def stack_of(root: Path) -> SourceConfiguration:
     """The stack rooted at `root` (child modules loaded on demand)."""
-    cache = ParseCache(None)
-    tree = load_tree([root], cache)
+    loader = Loader(None)
+    tree = loader.tree([root])
     resolver = Resolver(
-        lambda directory: tree.modules.get(directory) or load_module_dir(directory, cache, None)
+        lambda directory: tree.modules.get(directory) or loader.module_dir(directory)
     )
     return SourceConfiguration(resolver.root(root.resolve(), tree.modules[root.resolve()]))
 
 
 def evaluate(stack: SourceConfiguration, text: str) -> object:
     """Evaluate an expression written in the root module, as `locals { probe = ... }` would."""
-    from batchform.lint.parser import parse_text
+    from batchform.hcl.parser import parse_text
 
     expr = (
         parse_text(f"locals {{\n  probe = {text}\n}}\n", "probe.tf")
@@ -390,12 +389,12 @@ resource "aws_batch_job_queue" "this" {
 """,
         },
     )
-    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+    assert lint_paths([tmp_path], select="BF014").findings == []
     (tmp_path / "terraform.tfvars").write_text('queue_name = "bad name"\n')
-    (finding,) = lint_paths([tmp_path], select="BF014", cache_dir=None).findings
+    (finding,) = lint_paths([tmp_path], select="BF014").findings
     assert "'bad name'" in finding.message
     (tmp_path / "z.auto.tfvars").write_text('queue_name = "fine"\n')
-    assert lint_paths([tmp_path], select="BF014", cache_dir=None).findings == []
+    assert lint_paths([tmp_path], select="BF014").findings == []
 
 
 def test_a_module_calling_itself_is_instantiated_once(tmp_path: Path) -> None:
@@ -434,7 +433,7 @@ def test_module_cycle_outside_the_linted_path(tmp_path: Path) -> None:
         },
     )
     result = lint_paths(
-        [tmp_path / "root"], select="BF014,BF024", cache_dir=None, display_root=tmp_path
+        [tmp_path / "root"], select="BF014,BF024", display_root=tmp_path
     )
     found = {(finding.code, finding.file, finding.address) for finding in result.findings}
     assert found == {
@@ -447,8 +446,6 @@ def test_module_cycle_outside_the_linted_path(tmp_path: Path) -> None:
 
 
 def test_origin_and_expressions_follow_root_tfvars(tmp_path: Path) -> None:
-    from batchform.lint.loader import load_tfvars
-
     root = build_tree(
         tmp_path,
         {
@@ -463,10 +460,10 @@ resource "aws_sqs_queue" "q" {
             "terraform.tfvars": 'tag = "from-tfvars"\n',
         },
     ).resolve()
-    cache = ParseCache(None)
-    tree = load_tree([root], cache)
+    loader = Loader(None, root)
+    tree = loader.tree([root])
     resolver = Resolver(lambda directory: tree.modules.get(directory, []))
-    stack = SourceConfiguration(resolver.root(root, tree.modules[root], load_tfvars(root, root)))
+    stack = SourceConfiguration(resolver.root(root, tree.modules[root], loader.tfvars(root)))
     queue = one(stack, "aws_sqs_queue")
     assert queue.get("name") == "from-tfvars"
     origin = queue.origin("name")

@@ -50,7 +50,7 @@ def expected_codes(fixture: Path) -> set[str]:
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f"{p.parent.name}/{p.name}" for p in FIXTURES])
 def test_fixture(tmp_path: Path, fixture: Path) -> None:
     tree = fixture_tree(tmp_path, fixture)
-    result = lint_paths([tree], cache_dir=None, display_root=tree)
+    result = lint_paths([tree], display_root=tree)
     reported = sorted(
         f"{finding.file}:{finding.line}: {finding.code} {finding.address}: {finding.message}"
         for finding in result.findings
@@ -90,7 +90,7 @@ def test_fixture_directories_name_a_rule_and_an_outcome() -> None:
 
 @pytest.mark.parametrize("base", ["clean_ec2", "clean_fargate"])
 def test_clean_bases_have_no_findings(base: str) -> None:
-    result = lint_paths([LINT / base], cache_dir=None)
+    result = lint_paths([LINT / base])
     assert result.findings == []
     assert result.exit_code == 0
 

@@ -307,18 +307,27 @@ def lint(
             "$XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Also name the files passed over (FIFOs, sockets)."),
+    ] = False,
 ) -> None:
     """Find AWS Batch traps in Terraform: jobs stuck in RUNNABLE, compute environments that
     cannot be replaced, job definitions that register a new revision on every apply, schema
     mistakes.
 
-    Exit 1 when an error-severity finding is reported, 0 otherwise, 2 on usage errors or files
-    that cannot be parsed. Silence one finding with `# batchform:ignore CODE reason` on or above
+    Exit 1 when an error-severity finding is reported (a file that cannot be parsed is one, BF000),
+    0 otherwise, 2 on usage errors. Silence one finding with `# batchform:ignore CODE reason` on or above
     the block. `batchform explain CODE` tells what a rule checks and how to fix it."""
+    from batchform.cache import open_cache
     from batchform.lint import lint_paths
+    from batchform.lint.report import check_format, render
 
-    result = lint_paths(paths, select, ignore, output_format=output_format, use_cache=not no_cache)
-    typer.echo(result.rendered)
+    check_format(output_format)
+    result = lint_paths(paths, select, ignore, cache=None if no_cache else open_cache())
+    for note in result.unreadable + (result.skipped if verbose else []):
+        print(f"batchform: {note}", file=sys.stderr)
+    typer.echo(render(result, output_format))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 

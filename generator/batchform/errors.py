@@ -126,9 +126,13 @@ class HclParseError(BatchformError):
 
     exit_code = 2
 
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.path = path
         self.line = line
+        self.column = column
+        self.detail = message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: cannot parse: {message}")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from batchform import __version__
-from batchform.cache import JsonStore
+from batchform.cache import Store, open_cache
 from batchform.errors import (
     DriftError,
     EditedFilesError,
@@ -57,23 +57,18 @@ def render_stack(spec: Spec, *, cache_dir: CacheDir = "default") -> dict[str, st
     """Every file of the stack for spec, keyed by relative path, checked by parsing it back."""
     stack = plan_stack(spec)
     files = render_terraform(stack)
-    parsed = check_round_trip(spec, files, _parse_cache(cache_dir))
-    files.update(render_readmes(stack, parsed))
+    check_round_trip(spec, files, _parse_cache(cache_dir))
+    files.update(render_readmes(stack, files))
     for path in files:
         if is_override_file(path):  # those are the user's: generate must never own one
             raise RoundTripError(path, "batchform must not generate a Terraform override file")
     return dict(sorted(files.items()))
 
 
-def _parse_cache(cache_dir: CacheDir) -> JsonStore | None:
+def _parse_cache(cache_dir: CacheDir) -> Store | None:
     if cache_dir == "default":
         return loads_cache()
-    if cache_dir is None:
-        return None
-    # The same folder name loads_cache() uses below the default directory.
-    from batchform.roundtrip import LOADS_FORMAT, _hcl2_build
-
-    return JsonStore(cache_dir / f"loads-{LOADS_FORMAT}-{_hcl2_build()}")
+    return loads_cache(open_cache(cache_dir) if cache_dir is not None else None)
 
 
 def _sha256(data: bytes) -> str:

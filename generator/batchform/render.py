@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -12,9 +11,8 @@ from typing import Literal
 
 import jinja2
 
-from batchform import __version__, hcl
+from batchform import hcl
 from batchform.aws import endpoints, names, provider, rules, secrets
-from batchform.cache import default_cache_dir, digest
 from batchform.spec import FARGATE_FAMILY, Spec
 
 MODULES = ("network", "compute_environment", "job_queue", "job_definition")
@@ -205,7 +203,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.bytecode_cache = _bytecode_cache(env)
+    # No bytecode cache: jinja's is pickled, and a cache directory is no place to load code
+    # from. Compiling every template costs about 0.05 s per process (see bench/run.py).
     env.filters.update(
         hcl=hcl.literal,
         key=hcl.key,
@@ -221,25 +220,6 @@ def environment() -> jinja2.Environment:
         runnable_timeout_reasons=RUNNABLE_TIMEOUT_REASONS,
     )
     return env
-
-
-def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the cache directory (jinja checks each against its source),
-    apart for every batchform and jinja version and syntax option; None when caching is off or
-    the directory cannot be written."""
-    base = default_cache_dir()
-    if base is None:
-        return None
-    options = (env.autoescape, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline)
-    key = digest(f"{__version__} {jinja2.__version__} {options}")[:16]
-    directory = base / f"jinja-{key}"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(directory, os.W_OK):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(directory))
 
 
 def render_template(name: str, **context: object) -> str:

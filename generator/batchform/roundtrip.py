@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from batchform import hcl
-from batchform.cache import JsonStore, default_cache_dir, digest
+from batchform import __version__, hcl
+from batchform.cache import Cache, Store, digest, open_cache
 from batchform.errors import RoundTripError
 from batchform.spec import Spec
 
@@ -21,7 +18,7 @@ _REFERENCE = re.compile(r"module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)")
 PARALLEL_BYTES = 96_000
 CHUNK_BYTES = 24_000
 # Bump when the stored form of a parse result changes.
-LOADS_FORMAT = "1"
+LOADS_FORMAT = "2"
 
 
 def parse(path: str, text: str) -> Parsed:
@@ -36,25 +33,24 @@ def parse(path: str, text: str) -> Parsed:
         raise RoundTripError(path, message, line) from error
 
 
-def loads_cache() -> JsonStore | None:
-    """The cache of python-hcl2 `loads` results by file content, in the default cache directory
-    (None when caching is off); one folder per python-hcl2 build, so an upgrade starts afresh."""
-    base = default_cache_dir()
-    return JsonStore(base / f"loads-{LOADS_FORMAT}-{_hcl2_build()}") if base else None
+def loads_cache(cache: Cache | None | Literal["default"] = "default") -> Store | None:
+    """The store of python-hcl2 `loads` results by file content in `cache` (by default the
+    batchform cache; None when caching is off); one store per batchform and python-hcl2 version."""
+    if cache == "default":
+        cache = open_cache()
+    if cache is None:
+        return None
+    return cache.store("loads", f"batchform {__version__}; {_hcl2_build()}; format {LOADS_FORMAT}")
 
 
 def _hcl2_build() -> str:
-    # Found without importing hcl2: a cached run never loads its grammar.
-    found = importlib.util.find_spec("hcl2")
-    origin = Path(found.origin) if found and found.origin else Path(__file__)
-    try:
-        marker = origin.with_name("version.py").read_text(encoding="utf-8")
-    except OSError:
-        marker = str(origin.stat().st_mtime_ns)
-    return digest(marker)[:16]
+    # Read from the installed metadata, without importing hcl2: a cached run never loads it.
+    from importlib.metadata import version
+
+    return f"python-hcl2 {version('python-hcl2')}"
 
 
-def parse_files(files: Mapping[str, str], cache: JsonStore | None = None) -> dict[str, Parsed]:
+def parse_files(files: Mapping[str, str], cache: Store | None = None) -> dict[str, Parsed]:
     """Parse every file, taking results for already seen contents from `cache` and splitting
     large stacks into whole top-level blocks parsed in parallel."""
     if cache is None:
@@ -62,36 +58,64 @@ def parse_files(files: Mapping[str, str], cache: JsonStore | None = None) -> dic
     keys = {path: digest(text) for path, text in files.items()}
     parsed: dict[str, Parsed] = {}
     for path, key in keys.items():
-        hit = cache.get(key, dict)
+        hit = _decode(cache.get(key))
         if hit is not None:
             parsed[path] = hit
     missing = {path: text for path, text in files.items() if path not in parsed}
     if missing:
         for path, result in _parse_all(missing).items():
-            cache.put(keys[path], result)
+            payload = _encode(result)
+            if payload is not None:
+                cache.put(keys[path], payload)
             parsed[path] = result
     return {path: parsed[path] for path in files}
 
 
-def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
-    workers = os.cpu_count() or 1
-    total = sum(len(text) for text in files.values())
-    if total < PARALLEL_BYTES or workers < 2:
-        return {path: parse(path, text) for path, text in files.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _encode(result: Parsed) -> bytes | None:
+    import msgpack  # type: ignore[import-untyped]
 
-    if "fork" not in multiprocessing.get_all_start_methods():
+    try:
+        data: bytes = msgpack.packb(result, use_bin_type=True)
+    except (OverflowError, ValueError, TypeError):  # a number msgpack cannot hold: not kept
+        return None
+    return data
+
+
+def _decode(payload: bytes | None) -> Parsed | None:
+    """A stored parse result, or None unless it has the shape python-hcl2 gives (a dict of
+    lists of dicts, of plain JSON values)."""
+    if payload is None:
+        return None
+    import msgpack
+
+    try:
+        data = msgpack.unpackb(payload, raw=False, strict_map_key=True, ext_hook=_no_ext)
+    except Exception:  # truncated or foreign data: msgpack raises several classes
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries)
+        for entries in data.values()
+    ):
+        return None
+    return data
+
+
+def _no_ext(code: int, _: bytes) -> object:
+    raise ValueError(f"unexpected extension type {code}")
+
+
+def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
+    from batchform.hcl import pool
+
+    total = sum(len(text) for text in files.values())
+    if not pool.worthwhile(total, PARALLEL_BYTES):
         return {path: parse(path, text) for path, text in files.items()}
     import hcl2  # noqa: F401  # before the fork, so the workers inherit the loaded grammar
 
     pieces = [(path, chunk) for path, text in files.items() for chunk in _chunks(text)]
-    # fork: the workers inherit the loaded parser instead of importing it again.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # One piece at a time: pieces differ in size, and equal shares by count left one
-        # worker with most of a large main.tf.
-        results = list(pool.map(_parse_piece, pieces))
+    # One piece at a time: pieces differ in size, and equal shares by count left one worker
+    # with most of a large main.tf.
+    results = pool.parallel_map(_parse_piece, pieces)
     parsed: dict[str, Parsed] = {path: {} for path in files}
     failed: set[str] = set()
     for (path, _), result in zip(pieces, results, strict=True):
@@ -109,7 +133,8 @@ def _parse_piece(piece: tuple[str, str]) -> Parsed | None:
     import hcl2
 
     try:
-        return hcl2.loads(piece[1])
+        result: Parsed = hcl2.loads(piece[1])
+        return result
     except Exception:  # reported by the caller with the whole file's line numbers
         return None
 
@@ -181,18 +206,35 @@ def line_of(text: str, needle: str) -> int | None:
 
 
 def check_round_trip(
-    spec: Spec, files: Mapping[str, str], cache: JsonStore | None = None
+    spec: Spec, files: Mapping[str, str], cache: Store | None = None
 ) -> dict[str, Parsed]:
     """Parse every .tf file (through `cache` when given) and check it against the spec; raise
-    RoundTripError on a mismatch."""
-    parsed = parse_files(
-        {path: text for path, text in files.items() if path.endswith(".tf")}, cache
-    )
+    RoundTripError on a mismatch.
+
+    A check that fails on cached results is done again on fresh parses (which then replace the
+    entries): only python-hcl2's own reading of the text can report a batchform bug."""
+    terraform = {path: text for path, text in files.items() if path.endswith(".tf")}
+    parsed = parse_files(terraform, cache)
+    if cache is None:
+        _check(spec, files, parsed)
+        return parsed
+    try:
+        _check(spec, files, parsed)
+    except Exception:  # a malformed entry can fail in any way; the fresh parse decides
+        parsed = parse_files(terraform)
+        _check(spec, files, parsed)
+        for path, text in terraform.items():
+            payload = _encode(parsed[path])
+            if payload is not None:
+                cache.put(digest(text), payload)
+    return parsed
+
+
+def _check(spec: Spec, files: Mapping[str, str], parsed: dict[str, Parsed]) -> None:
     checker = _Checker(spec, files, parsed)
     checker.check_interfaces()
     checker.check_root()
     checker.check_modules()
-    return parsed
 
 
 class _Checker:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from batchform.errors import UsageError
-from batchform.lint.cache import ParseCache, default_cache_dir
+from batchform.cache import Cache
+from batchform.errors import HclParseError, UsageError
+from batchform.hcl.codec import trees_frozen
+from batchform.hcl.loader import LoadedTree, Loader
+from batchform.hcl.syntax import SourceFile
 from batchform.lint.engine.runner import few_collections, lint_modules
 from batchform.lint.engine.suppression import Suppressions
-from batchform.lint.findings import LintResult
-from batchform.lint.loader import load_module_dir, load_tfvars, load_tree
-from batchform.lint.rules import all_rules
-from batchform.lint.syntax import SourceFile
-
-_NOT_SET = object()
+from batchform.lint.findings import (
+    PARSE_ERROR,
+    PARSE_ERROR_EXPLANATION,
+    PARSE_ERROR_FIX,
+    PARSE_ERROR_TITLE,
+    Finding,
+    LintResult,
+)
+from batchform.lint.rules import Rule, all_rules
 
 
 def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
@@ -23,7 +29,7 @@ def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
         return None
     items = [codes] if isinstance(codes, str) else list(codes)
     wanted = {part.strip().upper() for item in items for part in item.split(",") if part.strip()}
-    known = all_rules()
+    known = {*all_rules(), PARSE_ERROR}
     unknown = sorted(code for code in wanted if code not in known)
     if unknown:
         raise UsageError(
@@ -32,29 +38,44 @@ def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
     return wanted
 
 
-@few_collections()
 def lint_paths(
     paths: Iterable[str | Path],
     select: Iterable[str] | str | None = None,
     ignore: Iterable[str] | str | None = None,
     *,
-    output_format: str = "text",
-    use_cache: bool = True,
-    cache_dir: Path | None | object = _NOT_SET,
+    cache: Cache | None = None,
     display_root: Path | None = None,
 ) -> LintResult:
-    """Lint every .tf file under `paths`; the result carries its rendering in `output_format`.
-
-    The parse cache is `cache_dir` when given, else the default location (see
-    `default_cache_dir`); `use_cache=False` or `cache_dir=None` disables it.
-    """
-    from batchform.lint.report import FORMATS, render
-
-    if output_format not in FORMATS:
-        raise UsageError(f"--format {output_format!r}: expected one of {', '.join(FORMATS)}")
+    """Lint every .tf file under `paths` (parse trees through `cache` when given, see
+    `batchform.cache.open_cache`); file names are shown relative to `display_root`."""
     path_list = [Path(path) for path in paths]
     if not path_list:
         raise UsageError("give at least one PATH to lint")
+    loader = Loader(cache, display_root)
+    return _lint(lambda: loader.tree(path_list), loader, select, ignore)
+
+
+def lint_files(
+    files: Mapping[str, str],
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    *,
+    root: Path,
+    cache: Cache | None = None,
+) -> LintResult:
+    """Lint files held in memory, {path relative to `root`: text}, as if written under `root`
+    (the generator reads what it is about to write); local modules not among them are read
+    from disk."""
+    loader = Loader(cache, root)
+    return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore)
+
+
+def _lint(
+    load: Callable[[], LoadedTree],
+    loader: Loader,
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+) -> LintResult:
     selected = parse_codes(select)
     ignored = parse_codes(ignore) or set()
     rules = [
@@ -62,37 +83,55 @@ def lint_paths(
         for code, rule in all_rules().items()
         if (selected is None or code in selected) and code not in ignored
     ]
-    directory = default_cache_dir() if cache_dir is _NOT_SET else cache_dir
-    if not use_cache:
-        directory = None
-    cache = ParseCache(directory if isinstance(directory, Path) else None)
-    tree = load_tree(path_list, cache, display_root=display_root)
+    with few_collections(), trees_frozen(load) as tree:
+        return _check(tree, loader, rules, selected, ignored)
+
+
+def _check(
+    tree: LoadedTree,
+    loader: Loader,
+    rules: list[Rule],
+    selected: set[str] | None,
+    ignored: set[str],
+) -> LintResult:
     extra: dict[Path, list[SourceFile]] = {}
 
     def load_module(module_dir: Path) -> list[SourceFile]:
         if module_dir in tree.modules:
             return tree.modules[module_dir]
         if module_dir not in extra:
-            extra[module_dir] = (
-                load_module_dir(module_dir, cache, display_root) if module_dir.is_dir() else []
-            )
+            extra[module_dir] = loader.module_dir(module_dir)
         return extra[module_dir]
 
-    findings = lint_modules(
-        tree.modules, load_module, lambda root: load_tfvars(root, display_root), rules
-    )
+    findings = lint_modules(tree.modules, load_module, loader.tfvars, rules)
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))
-    result = LintResult(
+    suppressed = len(findings) - len(kept)
+    if (selected is None or PARSE_ERROR in selected) and PARSE_ERROR not in ignored:
+        kept = sorted(kept + [_parse_finding(error) for error in loader.errors.values()])
+    return LintResult(
         findings=kept,
-        files=[source.path for source in sources],
-        suppressed=len(findings) - len(kept),
-        cache_hits=cache.hits,
-        cache_misses=cache.misses,
+        files=sorted({source.path for source in sources} | set(loader.errors)),
+        suppressed=suppressed,
+        cache_hits=loader.cache_hits,
+        cache_misses=loader.cache_misses,
+        skipped=list(loader.notes),
+        unreadable=list(loader.unreadable),
     )
-    result.rendered = render(result, output_format)
-    return result
+
+
+def _parse_finding(error: HclParseError) -> Finding:
+    return Finding(
+        file=error.path,
+        line=error.line or 1,
+        code=PARSE_ERROR,
+        severity="error",
+        address=error.path,
+        message=error.detail,
+        fix=PARSE_ERROR_FIX,
+        column=error.column or 0,
+    )
 
 
 def explain(code: str | None = None) -> str:
@@ -101,6 +140,9 @@ def explain(code: str | None = None) -> str:
         return rule_table()
     rules = all_rules()
     key = code.strip().upper()
+    if key == PARSE_ERROR:
+        return (f"{PARSE_ERROR} (error): {PARSE_ERROR_TITLE}\n\n{PARSE_ERROR_EXPLANATION}\n\n"
+                f"Fix: {PARSE_ERROR_FIX}")
     if key not in rules:
         raise UsageError(f"unknown rule code {code!r}; known: {', '.join(rules)}")
     rule = rules[key]
@@ -113,6 +155,6 @@ def explain(code: str | None = None) -> str:
 
 def rule_table() -> str:
     """One line per rule: code, severity, title."""
-    return "\n".join(
-        f"{rule.code}  {rule.severity:<7}  {rule.title}" for rule in all_rules().values()
-    )
+    lines = [f"{PARSE_ERROR}  {'error':<7}  {PARSE_ERROR_TITLE}"]
+    lines += [f"{rule.code}  {rule.severity:<7}  {rule.title}" for rule in all_rules().values()]
+    return "\n".join(lines)

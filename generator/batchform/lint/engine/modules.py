@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from batchform.hcl.syntax import Attribute, Block, Literal, SourceFile, Template
 from batchform.lint.engine.operations import iteration
 from batchform.lint.engine.scope import Scope
 from batchform.lint.engine.views import Instance
 from batchform.lint.model import ModuleCall, ModuleCycle
 from batchform.lint.model.values import UNKNOWN, ResourceRef, Unknown
-from batchform.lint.syntax import Attribute, Block, Literal, SourceFile, Template
 
 if TYPE_CHECKING:
     from batchform.lint.engine.resolver import Resolver

@@ -15,21 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from batchform.lint.engine.functions import call_function
-from batchform.lint.engine.modules import (
-    ModuleGraph,
-    ModuleInstance,
-    ModuleLoader,
-    Resource,
-    UnknownExpansion,
-    callee_directory,
-    local_source,
-)
-from batchform.lint.engine.operations import iteration, operate, to_text
-from batchform.lint.engine.scope import Scope
-from batchform.lint.engine.views import Instance
-from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
-from batchform.lint.syntax import (
+from batchform.hcl.syntax import (
     Attribute,
     Block,
     Call,
@@ -46,6 +32,20 @@ from batchform.lint.syntax import (
     TupleExpr,
     walk,
 )
+from batchform.lint.engine.functions import call_function
+from batchform.lint.engine.modules import (
+    ModuleGraph,
+    ModuleInstance,
+    ModuleLoader,
+    Resource,
+    UnknownExpansion,
+    callee_directory,
+    local_source,
+)
+from batchform.lint.engine.operations import iteration, operate, to_text
+from batchform.lint.engine.scope import Scope
+from batchform.lint.engine.views import Instance
+from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
 
 _MAX_DEPTH = 60
 # Converting a value to its own type changes nothing the linter can see.

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from batchform.hcl.syntax import Attribute, SourceFile
 from batchform.lint.engine.configuration import SourceConfiguration
 from batchform.lint.engine.modules import ModuleGraph, ModuleLoader
 from batchform.lint.engine.resolver import Resolver
 from batchform.lint.findings import Finding
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Rule
-from batchform.lint.syntax import Attribute, SourceFile
 
 # The values Terraform loads by itself for a root module directory (terraform.tfvars, ...).
 TfvarsLoader = Callable[[Path], dict[str, Attribute]]

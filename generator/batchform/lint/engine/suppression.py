@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from batchform.hcl.syntax import SourceFile
 from batchform.lint.findings import Finding
-from batchform.lint.syntax import SourceFile
 
 
 class Suppressions:

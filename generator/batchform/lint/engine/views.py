@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from batchform.hcl.syntax import Block, Expr, Traversal, TupleExpr
 from batchform.lint.engine.operations import iteration
 from batchform.lint.engine.scope import Scope
 from batchform.lint.model import Argument, Lifecycle, WrittenBlock
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Unknown, text_of
-from batchform.lint.syntax import Block, Expr, Traversal, TupleExpr
 
 if TYPE_CHECKING:
     from batchform.lint.engine.modules import Resource

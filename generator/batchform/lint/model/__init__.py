@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from batchform.lint.syntax import Expr
+    from batchform.hcl.syntax import Expr
 
 T = TypeVar("T")
 

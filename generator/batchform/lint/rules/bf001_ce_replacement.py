@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchform.hcl.syntax import Call, Traversal
 from batchform.lint.knowledge.batch import ce_name_fixed, queued_environments
 from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.rules.rule import Hit, Rule, hit
-from batchform.lint.syntax import Call, Traversal
 
 # Functions whose result differs on every run: a name built from one is never fixed.
 _RANDOM_FUNCTIONS = ("uuid", "timestamp")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchform.hcl.syntax import Call, Expr, Literal, Template, Traversal
 from batchform.lint.knowledge.batch import container_jobs
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule, hit
-from batchform.lint.syntax import Call, Expr, Literal, Template, Traversal
 
 
 def check(configuration: Configuration) -> Iterator[Hit]:

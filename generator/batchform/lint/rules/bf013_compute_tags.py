@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchform.hcl.syntax import Traversal
 from batchform.lint.knowledge.batch import environments, resources_block
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule, hit
-from batchform.lint.syntax import Traversal
 
 
 def check(configuration: Configuration) -> Iterator[Hit]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from batchform.hcl.syntax import Call
 from batchform.lint.knowledge.batch import container_jobs
 from batchform.lint.knowledge.container_properties import container_properties
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule, hit
-from batchform.lint.syntax import Call
 
 
 def check(configuration: Configuration) -> Iterator[Hit]:

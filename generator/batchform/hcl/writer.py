@@ -1,4 +1,4 @@
-"""HCL text: the one place user strings become HCL literals, and the layout `terraform fmt` uses."""
+"""HCL text out: the one place user strings become HCL literals, and the layout `terraform fmt` uses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The Terraform syntax tree the linter works on: blocks, attributes and expressions with lines."""
+"""The Terraform syntax tree: blocks, attributes and expressions, each with its line and column.
+
+Lines and columns count from 1; a column counts characters, as Terraform's messages do.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ class Literal:
 
     value: str | int | float | bool | None
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Template:
     line: int
     heredoc: bool = False
     directive: bool = False
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class TupleExpr:
 
     items: tuple[Expr, ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class ObjectExpr:
 
     items: tuple[tuple[Expr, Expr], ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Step:
     kind: str
     name: str = ""
     index: Expr | None = None
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Traversal:
     steps: tuple[Step, ...]
     line: int
     source: Expr | None = None
+    column: int = 0
 
     def dotted(self) -> str:
         """The reference as written, with indexes rendered only when literal."""
@@ -80,6 +90,7 @@ class Call:
     args: tuple[Expr, ...]
     line: int
     expand: bool = False
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ class Operation:
     op: str
     operands: tuple[Expr, ...]
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ class Conditional:
     if_true: Expr
     if_false: Expr
     line: int
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,7 @@ class ForExpr:
     condition: Expr | None
     grouping: bool
     line: int
+    column: int = 0
 
 
 Expr = (
@@ -135,6 +149,7 @@ class Attribute:
     name: str
     expr: Expr
     line: int
+    column: int = 0
 
 
 @dataclass
@@ -148,6 +163,7 @@ class Block:
     line: int
     end_line: int
     file: str = ""
+    column: int = 0
 
     def blocks_of(self, block_type: str) -> list[Block]:
         """The nested blocks of one type, in order."""
@@ -200,3 +216,67 @@ def children(expr: Expr) -> list[Expr]:
         parts = [expr.collection, expr.value]
         return parts + [part for part in (expr.key, expr.condition) if part is not None]
     return []
+
+
+def expression_text(expr: Expr) -> str:
+    """An expression on one line, the way python-hcl2 writes one back: `object({a = string,
+    b = optional(number, 2)})`; strings quoted, templates and heredocs as quoted strings."""
+    if isinstance(expr, Literal):
+        return _literal_text(expr.value)
+    if isinstance(expr, Template):
+        return '"' + "".join(
+            _escape_text(part) if isinstance(part, str) else "${" + expression_text(part) + "}"
+            for part in expr.parts
+        ) + '"'
+    if isinstance(expr, TupleExpr):
+        return "[" + ", ".join(expression_text(item) for item in expr.items) + "]"
+    if isinstance(expr, ObjectExpr):
+        return "{" + ", ".join(
+            f"{_key_text(key)} = {expression_text(value)}" for key, value in expr.items
+        ) + "}"
+    if isinstance(expr, Traversal):
+        base = expr.root if expr.source is None else f"({expression_text(expr.source)})"
+        return base + Traversal("", expr.steps, expr.line).dotted()
+    if isinstance(expr, Call):
+        arguments = ", ".join(expression_text(arg) for arg in expr.args)
+        return f"{expr.name}({arguments}{'...' if expr.expand else ''})"
+    if isinstance(expr, Operation):
+        if len(expr.operands) == 1:
+            return expr.op + expression_text(expr.operands[0])
+        return f" {expr.op} ".join(expression_text(operand) for operand in expr.operands)
+    if isinstance(expr, Conditional):
+        return (f"{expression_text(expr.condition)} ? {expression_text(expr.if_true)} : "
+                f"{expression_text(expr.if_false)}")
+    return _for_text(expr)
+
+
+def _for_text(expr: ForExpr) -> str:
+    names = f"{expr.key_var}, {expr.value_var}" if expr.key_var else expr.value_var
+    head = f"for {names} in {expression_text(expr.collection)} : "
+    condition = f" if {expression_text(expr.condition)}" if expr.condition is not None else ""
+    if expr.key is None:
+        return f"[{head}{expression_text(expr.value)}{condition}]"
+    grouping = "..." if expr.grouping else ""
+    return (f"{{{head}{expression_text(expr.key)} => {expression_text(expr.value)}{grouping}"
+            f"{condition}}}")
+
+
+def _literal_text(value: str | int | float | bool | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + _escape_text(value) + '"'
+    return repr(value)
+
+
+def _key_text(key: Expr) -> str:
+    if isinstance(key, Literal) and isinstance(key.value, str):
+        return key.value
+    return expression_text(key)
+
+
+def _escape_text(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("${", "$${").replace("%{", "%%{"))

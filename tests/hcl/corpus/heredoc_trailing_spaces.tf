@@ -1,0 +1,5 @@
+locals {
+  trailing = <<EOT
+text
+EOT   
+}
