@@ -348,6 +348,53 @@ def input_object_type(asm: Assembly, struct_fqn: str) -> Any:
     return ["object", dict(sorted(attrs.items()))]
 
 
+def nested_block(
+    asm: Assembly, nested: tuple[str, bool], kind: str, required: bool
+) -> dict[str, Any]:
+    """The block type of a nested struct: its nesting mode, item limits and schema."""
+    nested_fqn, is_array = nested
+    nested_name = asm.types[nested_fqn]["name"]
+    block: dict[str, Any] = {
+        "nesting_mode": "single" if kind == "struct" else kind,
+        "block": block_schema(
+            asm,
+            nested_fqn,
+            nested_name + "OutputReference",
+            nested_name[0].lower() + nested_name[1:],
+        ),
+    }
+    if kind != "struct":
+        if required:
+            block["min_items"] = 1
+        if not is_array:
+            block["max_items"] = 1
+    return block
+
+
+def attribute_schema(
+    asm: Assembly, prop: dict[str, Any], kind: str, storage: Any, required: bool, computed: bool
+) -> dict[str, Any]:
+    """One attribute: its cty type, description and required/optional/computed flags."""
+    nested = struct_of(prop["type"])
+    if nested:
+        element = input_object_type(asm, nested[0])
+        ctype = [kind, element] if kind in ("list", "set", "map") else element
+    else:
+        ctype = storage_type(kind, storage)
+    attribute: dict[str, Any] = {"type": ctype}
+    text = description(prop)
+    if text:
+        attribute["description"] = text
+        attribute["description_kind"] = "plain"
+    if required:
+        attribute["required"] = True
+    else:
+        attribute["optional"] = True
+    if computed:
+        attribute["computed"] = True
+    return attribute
+
+
 def block_schema(
     asm: Assembly, struct_fqn: str, class_name: str | None, hcl_key: str
 ) -> dict[str, Any]:
@@ -373,41 +420,9 @@ def block_schema(
             is_block = False
         if is_block:
             assert nested, tf
-            nested_fqn, is_array = nested
-            nested_name = asm.types[nested_fqn]["name"]
-            block: dict[str, Any] = {
-                "nesting_mode": "single" if kind == "struct" else kind,
-                "block": block_schema(
-                    asm,
-                    nested_fqn,
-                    nested_name + "OutputReference",
-                    nested_name[0].lower() + nested_name[1:],
-                ),
-            }
-            if kind != "struct":
-                if required:
-                    block["min_items"] = 1
-                if not is_array:
-                    block["max_items"] = 1
-            blocks[tf] = block
+            blocks[tf] = nested_block(asm, nested, kind, required)
             continue
-        if nested:
-            element = input_object_type(asm, nested[0])
-            ctype = [kind, element] if kind in ("list", "set", "map") else element
-        else:
-            ctype = storage_type(kind, storage)
-        attribute: dict[str, Any] = {"type": ctype}
-        text = description(prop)
-        if text:
-            attribute["description"] = text
-            attribute["description_kind"] = "plain"
-        if required:
-            attribute["required"] = True
-        else:
-            attribute["optional"] = True
-        if computed:
-            attribute["computed"] = True
-        attributes[tf] = attribute
+        attributes[tf] = attribute_schema(asm, prop, kind, storage, required, computed)
     for camel, (computed, optional, required) in js.flags.items():
         tf = js.tf_names[camel]
         if computed and not optional and not required and tf not in attributes:
