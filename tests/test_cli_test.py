@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -141,3 +142,38 @@ def test_misspelled_argument_in_generated_stack_fails_at_validate(tmp_path: Path
     assert "failed at validate" in failed.stderr
     assert 'An argument named "max_vcpu" is not expected here.' in failed.stdout
     assert "provider offline" in failed.stdout
+
+
+@pytest.mark.parametrize("content", [None, "README.md"])
+def test_directory_without_configuration_is_a_usage_error_before_any_step(
+    tmp_path: Path, content: str | None
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    if content:
+        (empty / content).write_text("# not terraform\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "batchform", "test", str(empty)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"batchform: {empty}: no Terraform configuration here")
+    assert "fmt" not in result.stdout and "passed" not in result.stdout
+
+
+def test_stack_holding_a_named_pipe_is_a_usage_error(tmp_path: Path) -> None:
+    root = stack(tmp_path, GOOD)
+    os.mkfifo(root / "pipe")
+    result = subprocess.run(
+        [sys.executable, "-m", "batchform", "test", str(root)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "pipe: a named pipe (FIFO)" in result.stderr
+    assert "Traceback" not in result.stderr

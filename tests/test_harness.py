@@ -529,6 +529,88 @@ def test_missing_source_dir_is_a_usage_error(tmp_path: Path) -> None:
         Terraform(tmp_path / "absent")
 
 
+# -- copying the stack ---------------------------------------------------------------------------
+
+
+def work_dir_entries(tmp_path: Path) -> list[str]:
+    return os.listdir(tmp_path / "work")
+
+
+def test_named_pipe_in_the_stack_is_refused_without_reading_it(stack: Path, tmp_path: Path) -> None:
+    os.mkfifo(stack / "pipe")
+    with pytest.raises(UsageError, match=r"pipe: a named pipe \(FIFO\), not a regular file"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_dangling_symbolic_link_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "modules").mkdir()
+    (stack / "modules" / "gone.tf").symlink_to(tmp_path / "nowhere.tf")
+    with pytest.raises(
+        UsageError, match=r"gone.tf: a symbolic link to .*nowhere.tf, which does not exist"
+    ):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_symbolic_link_to_an_enclosing_directory_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "modules" / "network").mkdir(parents=True)
+    (stack / "modules" / "network" / "again").symlink_to(stack)
+    with pytest.raises(UsageError, match="a directory it lies in: copying it would never end"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_loop_of_symbolic_links_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "a.tf").symlink_to(stack / "b.tf")
+    (stack / "b.tf").symlink_to(stack / "a.tf")
+    with pytest.raises(UsageError, match="a loop of symbolic links"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_symbolic_links_to_files_and_directories_are_copied_as_content(
+    stack: Path, tmp_path: Path
+) -> None:
+    shared = write_tree(tmp_path / "shared", {"module/main.tf": "# shared module\n"})
+    (stack / "modules").symlink_to(shared)
+    (stack / "extra.tf").symlink_to(shared / "module" / "main.tf")
+    with Terraform(stack) as tf:
+        assert (tf.workdir / "modules" / "module" / "main.tf").read_text() == "# shared module\n"
+        assert not (tf.workdir / "extra.tf").is_symlink()
+        assert (tf.workdir / "extra.tf").read_text() == "# shared module\n"
+
+
+def test_deep_directory_tree_is_copied(stack: Path) -> None:
+    deep = stack.joinpath(*["d"] * 200)
+    deep.mkdir(parents=True)
+    (deep / "note.txt").write_text("deep")
+    with Terraform(stack) as tf:
+        assert tf.workdir.joinpath(*["d"] * 200, "note.txt").read_text() == "deep"
+
+
+def test_output_that_is_not_utf8_is_reported_not_raised(stack: Path) -> None:
+    (stack / "latin1.tf").write_bytes(b'output "x" {\nvalue = "caf\xe9"\n}\n')
+    report = run_lifecycle(stack)
+    assert report.failed is not None and report.failed.name == "fmt"
+    assert "latin1.tf" in report.failed.detail
+    assert "caf\ufffd" in report.failed.detail
+
+
+@pytest.mark.parametrize(
+    "files", [{}, {"README.md": "# notes\n"}, {"modules/x/main.tf": "# only in a module\n"}]
+)
+def test_directory_without_configuration_is_a_usage_error(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_tree(empty, files)
+    with pytest.raises(UsageError, match=r"no Terraform configuration here \(no .tf or .tf.json"):
+        run_lifecycle(empty)
+    assert work_dir_entries(tmp_path) == []
+
+
 # -- the hashicorp/aws provider -------------------------------------------------------------------
 
 AWS_STACK = """\

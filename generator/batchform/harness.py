@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -319,21 +321,103 @@ def _clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def _copy_ignore(keep_lock_file: bool, exclude: Path) -> Any:
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        skipped = {".terraform", ".git"}
-        if not keep_lock_file:
-            skipped.add(".terraform.lock.hcl")
-        return {
-            name
-            for name in names
-            if name in skipped
-            or name.endswith((".tfstate", ".tfstate.backup", ".tfplan"))
-            # The working copy itself, when the temporary directory lies inside the source.
-            or Path(directory, name) == exclude
-        }
+# Files and directories never copied into the working copy: terraform's own data and state.
+_SKIPPED_NAMES = {".terraform", ".git"}
+_SKIPPED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+# What terraform reads as configuration in a module directory (OpenTofu adds .tofu files).
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
-    return ignore
+
+def check_configuration_dir(source_dir: Path) -> None:
+    """Raise UsageError unless `source_dir` is a directory holding Terraform configuration."""
+    if not source_dir.is_dir():
+        raise UsageError(f"{source_dir}: not a directory with a Terraform configuration")
+    try:
+        with os.scandir(source_dir) as entries:
+            names = [entry.name for entry in entries]
+    except OSError as error:
+        raise UsageError(f"{source_dir}: cannot read the directory: {error.strerror}") from None
+    if not any(name.endswith(TERRAFORM_SUFFIXES) for name in names):
+        raise UsageError(
+            f"{source_dir}: no Terraform configuration here (no .tf or .tf.json file); "
+            "give the directory of a root module, e.g. the --out of `batchform generate`"
+        )
+
+
+def copy_stack(source: Path, target: Path, *, keep_lock_file: bool, exclude: Path) -> None:
+    """Copy a stack for terraform: directories and regular files, symbolic links followed.
+
+    Leaves out terraform's data, state and plans (and the lock file unless `keep_lock_file`),
+    and `exclude` (the working copy itself, when it lies inside the source). Anything terraform
+    could not read the same way is a UsageError naming the path: a named pipe, socket or device,
+    a dangling symbolic link, a link loop, an unreadable file.
+    """
+    skipped = set(_SKIPPED_NAMES) if keep_lock_file else {*_SKIPPED_NAMES, ".terraform.lock.hcl"}
+    # An explicit work list, not recursion: depth is whatever the tree has.
+    pending: list[tuple[Path, Path, tuple[Path, ...]]] = [(source, target, (source.resolve(),))]
+    while pending:
+        directory, copy, ancestors = pending.pop()
+        copy.mkdir(exist_ok=True)
+        for path in _directory_entries(directory):
+            if path.name in skipped or path.name.endswith(_SKIPPED_SUFFIXES) or path == exclude:
+                continue
+            mode = _followed_mode(path)
+            if stat.S_ISDIR(mode):
+                real = path.resolve()
+                if real in ancestors:
+                    raise UsageError(
+                        f"{path}: a symbolic link to {real}, a directory it lies in: copying it "
+                        "would never end; remove the link or point it elsewhere"
+                    )
+                pending.append((path, copy / path.name, (*ancestors, real)))
+            elif stat.S_ISREG(mode):
+                _copy_file(path, copy / path.name)
+            else:
+                kind = next((text for test, text in _SPECIAL_FILES if test(mode)), "not a file")
+                raise UsageError(
+                    f"{path}: {kind}, not a regular file or directory; terraform cannot use it "
+                    "as configuration. Move it out of the stack directory."
+                )
+
+
+def _directory_entries(directory: Path) -> list[Path]:
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(Path(entry.path) for entry in entries)
+    except OSError as error:
+        raise UsageError(f"{directory}: cannot read the directory: {error.strerror}") from None
+
+
+def _followed_mode(path: Path) -> int:
+    """The mode of what `path` leads to, following symbolic links; UsageError if nothing."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        target = os.readlink(path) if path.is_symlink() else "?"
+        raise UsageError(
+            f"{path}: a symbolic link to {target}, which does not exist (a dangling link); "
+            "remove it or create its target"
+        ) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UsageError(
+                f"{path}: a loop of symbolic links that never reaches a file; remove the link"
+            ) from None
+        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    try:
+        shutil.copy2(source, target)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(f"{source}: cannot copy it into the working copy: {reason}") from None
 
 
 class Terraform:
@@ -352,16 +436,19 @@ class Terraform:
         work_root: str | Path | None = None,
     ) -> None:
         self.source_dir = Path(source_dir).resolve()
-        if not self.source_dir.is_dir():
-            raise UsageError(f"{source_dir}: not a directory with a Terraform configuration")
+        check_configuration_dir(self.source_dir)
         self.binary = find_terraform(binary)
         self.timeout = timeout
         self.retries = retries
         self.root = Path(tempfile.mkdtemp(prefix="batchform-", dir=work_root))
         self.workdir = self.root / "stack"
-        shutil.copytree(
-            self.source_dir, self.workdir, ignore=_copy_ignore(keep_lock_file, self.root)
-        )
+        try:
+            copy_stack(
+                self.source_dir, self.workdir, keep_lock_file=keep_lock_file, exclude=self.root
+            )
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         self.data_dir = self.root / "data"
         self.env = _clean_environment(env)
         self.env["TF_DATA_DIR"] = str(self.data_dir)
@@ -412,7 +499,9 @@ class Terraform:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            # Terraform echoes file contents (fmt -diff), which need not be UTF-8.
+            encoding="utf-8",
+            errors="replace",
             start_new_session=True,
         )
         try:
@@ -447,11 +536,8 @@ class Terraform:
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-        shutil.copytree(
-            Path(source_dir).resolve(),
-            self.workdir,
-            ignore=_copy_ignore(False, self.root),
-            dirs_exist_ok=True,
+        copy_stack(
+            Path(source_dir).resolve(), self.workdir, keep_lock_file=False, exclude=self.root
         )
         self.init(plugin_dir=self.plugin_dir)
 
