@@ -1,15 +1,26 @@
-"""Tests for installing and starting the offline provider process."""
+"""Tests for installing and starting the offline provider process, per command or reattached."""
 
 from __future__ import annotations
 
+import json
 import os
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from batchform.errors import ProviderUnavailableError
 from batchform.provider import install, provider_version
-from batchform.provider.launcher import terraform_platform
+from batchform.provider.launcher import (
+    REATTACH_ENV,
+    START_LOG_ENV,
+    ProviderProcess,
+    reattach_wanted,
+    terraform_platform,
+)
 from batchform.provider.server import (
     MAGIC_COOKIE_KEY,
     MAGIC_COOKIE_VALUE,
@@ -78,3 +89,87 @@ def test_generate_and_lint_do_not_load_the_provider() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# -- one process for a whole lifecycle, reattached by every terraform command -------------------
+
+
+def process_gone(pid: int) -> bool:
+    """True once `pid` has exited (a zombie waiting for its reaper counts as exited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process_gone(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_reattachable_provider_serves_a_private_socket_until_stopped(tmp_path: Path) -> None:
+    log = tmp_path / "starts.log"
+    env = dict(os.environ, **{START_LOG_ENV: str(log)})
+    provider = ProviderProcess.start(data_dir=tmp_path / "data", log=tmp_path / "p.log", env=env)
+    try:
+        assert provider.running()
+        assert provider.socket.is_socket()
+        assert stat.S_IMODE(provider.socket.parent.stat().st_mode) == 0o700
+        config = json.loads(provider.reattach_env()["TF_REATTACH_PROVIDERS"])
+        assert config == {
+            "registry.terraform.io/hashicorp/aws": {
+                "Protocol": "grpc",
+                "ProtocolVersion": 6,
+                "Pid": provider.pid,
+                "Test": True,
+                "Addr": {"Network": "unix", "String": str(provider.socket)},
+            }
+        }
+        assert log.read_text() == f"{provider.pid} reattach\n"
+    finally:
+        provider.stop()
+    assert not provider.running()
+    assert not provider.socket.parent.exists()
+    provider.stop()  # twice is fine
+
+
+def test_reattachable_provider_exits_when_the_process_that_started_it_is_killed(
+    tmp_path: Path,
+) -> None:
+    parent = (
+        "import pathlib, sys, time\n"
+        "from batchform.provider.launcher import ProviderProcess\n"
+        "root = pathlib.Path(sys.argv[1])\n"
+        "p = ProviderProcess.start(data_dir=root / 'data', log=root / 'p.log')\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", parent, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        pid = int(process.stdout.readline())
+        assert not process_gone(pid)
+        process.kill()
+    assert wait_gone(pid, 5.0), "the provider outlived the process that started it"
+
+
+def test_reattachable_provider_that_cannot_start_says_why(tmp_path: Path) -> None:
+    # A broken grpc ahead of the real one on the path: the provider dies before announcing.
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "shadow"))
+    (tmp_path / "shadow" / "grpc").mkdir(parents=True)
+    (tmp_path / "shadow" / "grpc" / "__init__.py").write_text("raise ImportError('no grpc here')\n")
+    with pytest.raises(ProviderUnavailableError, match="no grpc here"):
+        ProviderProcess.start(data_dir=tmp_path / "data", log=tmp_path / "p.log", env=env)
+
+
+def test_reattach_can_be_turned_off_for_comparison() -> None:
+    assert reattach_wanted({})
+    assert reattach_wanted({REATTACH_ENV: "1"})
+    assert not reattach_wanted({REATTACH_ENV: "0"})
+    assert not reattach_wanted({REATTACH_ENV: "off"})

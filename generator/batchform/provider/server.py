@@ -1,9 +1,11 @@
-"""The plugin process: go-plugin handshake with mutual TLS, gRPC server, controller and stdio."""
+"""The plugin process: started by terraform (go-plugin handshake, mutual TLS) or by batchform for
+terraform to reattach to (a private unix socket); gRPC server, controller and stdio."""
 
 from __future__ import annotations
 
 import base64
 import datetime
+import json
 import logging
 import os
 import shutil
@@ -17,10 +19,11 @@ from pathlib import Path
 
 import grpc
 
+from batchform.provider.launcher import START_LOG_ENV
 from batchform.provider.protocol import plugin_pb2, plugin_pb2_grpc, tfplugin6_pb2_grpc
 from batchform.provider.service import STAND_IN_SUMMARY, ProviderService
 from batchform.provider.tls import TlsFront
-from batchform.schema import load_provider_schema
+from batchform.schema import ProviderSchema, load_provider_schema
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -118,7 +121,7 @@ def handshake_line(port: int, cert_der: bytes | None) -> str:
 
 
 def serve() -> int:
-    """Run the plugin until Terraform shuts it down; returns the exit status."""
+    """Run the plugin Terraform started until Terraform shuts it down; returns the exit status."""
     if os.environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
         sys.stderr.write(
             "This is batchform's offline stand-in for the hashicorp/aws Terraform provider.\n"
@@ -126,17 +129,9 @@ def serve() -> int:
             "batchform.provider.install(plugin_dir) and `terraform init -plugin-dir`.\n"
         )
         return 1
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="[%(levelname)s] %(name)s: %(message)s"
-    )
-    # Terraform handles Ctrl-C itself and then asks plugins to stop through the controller.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _prepare("terraform")
     stop = threading.Event()
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))
-    schema = load_provider_schema()
-    tfplugin6_pb2_grpc.add_ProviderServicer_to_server(ProviderService(schema), server)
-    plugin_pb2_grpc.add_GRPCControllerServicer_to_server(Controller(stop), server)
-    plugin_pb2_grpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+    server, schema = _grpc_server(stop)
     client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
     cert_der: bytes | None = None
     front: TlsFront | None = None
@@ -157,15 +152,89 @@ def serve() -> int:
     )
     sys.stdout.write(handshake_line(port, cert_der) + "\n")
     sys.stdout.flush()
-    parent = os.getppid()
-    # Terraform normally stops plugins through the controller; an orphaned plugin stops itself.
-    while not stop.wait(1.0) and os.getppid() == parent:
-        pass
+    _wait(stop)
     if front is not None:
         front.stop()
     server.stop(grace=0.05).wait()
     shutil.rmtree(private_dir, ignore_errors=True)
     return 0
+
+
+def serve_reattachable() -> int:
+    """Serve one provider process for a whole lifecycle, for terraform to reattach to.
+
+    batchform starts this process (``python -m batchform.provider --reattach``) and passes its
+    address to every terraform command in ``TF_REATTACH_PROVIDERS``. It serves plain gRPC on a
+    unix socket in a directory only this user can enter, not mutual TLS on a TCP port: go-plugin
+    builds no TLS configuration for a reattached plugin (its client dials without TLS), and the
+    socket's directory permissions admit the same user only, which is what go-plugin's mutual
+    TLS guards a loopback port for. The first line on stdout is a JSON object with the socket
+    and the process id. The process ends when its stdin closes (batchform closes it, or dies),
+    on SIGTERM, or when its parent changes.
+    """
+    _prepare("reattach")
+    stop = threading.Event()
+    server, schema = _grpc_server(stop)
+    private_dir = _private_dir()
+    socket_path = private_dir / "provider.sock"
+    server.add_insecure_port(f"unix:{socket_path}")
+    server.start()
+    LOG.info("%s serving hashicorp/aws %s schema on %s", STAND_IN_SUMMARY, schema.version, socket_path)
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    threading.Thread(target=_stop_at_end_of_input, args=(stop,), daemon=True).start()
+    sys.stdout.write(json.dumps({"socket": str(socket_path), "pid": os.getpid()}) + "\n")
+    sys.stdout.flush()
+    _wait(stop)
+    server.stop(grace=0.5).wait()
+    shutil.rmtree(private_dir, ignore_errors=True)
+    return 0
+
+
+def _prepare(mode: str) -> None:
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="[%(levelname)s] %(name)s: %(message)s"
+    )
+    # Terraform (or batchform) handles Ctrl-C itself and then asks the plugin to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    record_start(mode)
+
+
+def record_start(mode: str) -> None:
+    """Append this process's id and mode to $BATCHFORM_PROVIDER_START_LOG, if set."""
+    log = os.environ.get(START_LOG_ENV)
+    if not log:
+        return
+    # One short write in append mode: lines of processes started at once do not interleave.
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, f"{os.getpid()} {mode}\n".encode())
+    finally:
+        os.close(fd)
+
+
+def _grpc_server(stop: threading.Event) -> tuple[grpc.Server, ProviderSchema]:
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
+    schema = load_provider_schema()
+    tfplugin6_pb2_grpc.add_ProviderServicer_to_server(ProviderService(schema), server)
+    plugin_pb2_grpc.add_GRPCControllerServicer_to_server(Controller(stop), server)
+    plugin_pb2_grpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+    return server, schema
+
+
+def _wait(stop: threading.Event) -> None:
+    parent = os.getppid()
+    # An orphaned plugin stops itself: its parent's death is the end of its run.
+    while not stop.wait(0.5) and os.getppid() == parent:
+        pass
+
+
+def _stop_at_end_of_input(stop: threading.Event) -> None:
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    stop.set()
 
 
 # Unix socket paths hold at most 107 bytes on Linux (104 on macOS).
