@@ -308,8 +308,9 @@ class _Run:
 
     def init(self) -> str:
         report = self.report
+        shared = self.offline_provider
         report.provider, report.provider_note = init_provider(
-            self.tf, self.mode, shared=self.offline_provider
+            self.tf, self.mode, shared=(lambda: shared) if shared is not None else None
         )
         self.progress.note(f"provider {report.provider}: {report.provider_note}")
         return report.provider_note
@@ -394,11 +395,14 @@ def _last_line(output: str, prefix: str) -> str:
 
 
 def init_provider(
-    tf: Terraform, provider: ProviderMode, *, shared: ProviderProcess | None = None
+    tf: Terraform,
+    provider: ProviderMode,
+    *,
+    shared: Callable[[], ProviderProcess] | None = None,
 ) -> tuple[str, str]:
     """Init with the real provider when asked (or, for `auto`, installable), else the offline
-    one; say which. The offline one runs as one process for every command after init: `shared`
-    when given, else one started for `tf` (see attach_offline_provider)."""
+    one; say which. The offline one runs as one process for every command after init: the one
+    `shared()` returns when given, else one started for `tf` (see attach_offline_provider)."""
     mode = provider_mode(provider)
     reason = "offline asked for"
     if mode in ("auto", "aws"):
@@ -433,9 +437,11 @@ def init_provider(
     )
 
 
-def attach_offline_provider(tf: Terraform, shared: ProviderProcess | None = None) -> str:
-    """Run every later command of `tf` against one provider process (`shared`, or one started
-    for it), unless $BATCHFORM_PROVIDER_REATTACH=0 or the configuration has more than one
+def attach_offline_provider(
+    tf: Terraform, shared: Callable[[], ProviderProcess] | None = None
+) -> str:
+    """Run every later command of `tf` against one provider process (`shared()`, or one
+    started for it), unless $BATCHFORM_PROVIDER_REATTACH=0 or the configuration has more than one
     hashicorp/aws configuration (each would need a process of its own, as terraform gives
     them); say which."""
     from batchform.provider.launcher import REATTACH_ENV, reattach_wanted
@@ -445,7 +451,7 @@ def attach_offline_provider(tf: Terraform, shared: ProviderProcess | None = None
     if aws_provider_configurations(tf.workdir) > 1:
         return "a provider process per terraform command (more than one aws provider configuration)"
     if shared is not None:
-        tf.attach_provider(shared)
+        tf.attach_provider(shared())
     else:
         tf.start_offline_provider()
     return "one provider process for every command"
