@@ -725,15 +725,33 @@ class Terraform:
         self.reattach = provider.reattach_env()
 
     def start_offline_provider(self) -> ProviderProcess:
-        """Start one offline provider process for this working copy and attach it; close()
-        stops it. Its simulated account lives in this copy's data directory."""
+        """Launch one offline provider process for this working copy (attach it once terraform
+        init is done); close() stops it. Its simulated account lives in this copy's data
+        directory, as with a provider terraform starts itself."""
         from batchform.provider.launcher import ProviderProcess
 
-        self._provider = ProviderProcess.start(
+        self.stop_offline_provider()
+        self._provider = ProviderProcess.launch(
             data_dir=self.data_dir, log=self.root / "provider.log", env=self.env
         )
-        self.attach_provider(self._provider)
         return self._provider
+
+    def has_offline_provider(self) -> bool:
+        """True while a provider process started for this copy runs."""
+        return self._provider is not None
+
+    def offline_provider(self) -> ProviderProcess:
+        """The provider process start_offline_provider launched."""
+        if self._provider is None:
+            raise UsageError("no offline provider process was started for this working copy")
+        return self._provider
+
+    def stop_offline_provider(self) -> None:
+        """Stop the provider process start_offline_provider launched, if any."""
+        if self._provider is not None:
+            self._provider.stop()
+            self._provider = None
+        self.reattach = {}
 
     def destroy_command(self) -> str:
         """The shell command that destroys this working copy's resources later, by hand."""
@@ -747,10 +765,7 @@ class Terraform:
     def close(self, *, keep: bool = False) -> Path | None:
         """Stop the provider process this copy started, then delete the working copy unless
         asked to keep it or destroy failed; return what is kept."""
-        if self._provider is not None:
-            self._provider.stop()
-            self._provider = None
-        self.reattach = {}
+        self.stop_offline_provider()
         if keep or self.state_kept:
             return self.root
         shutil.rmtree(self.root, ignore_errors=True)

@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -402,7 +402,7 @@ def init_provider(
 ) -> tuple[str, str]:
     """Init with the real provider when asked (or, for `auto`, installable), else the offline
     one; say which. The offline one runs as one process for every command after init: the one
-    `shared()` returns when given, else one started for `tf` (see attach_offline_provider)."""
+    `shared()` returns when given, else one started for `tf` (unless per_command_reason says otherwise)."""
     mode = provider_mode(provider)
     reason = "offline asked for"
     if mode in ("auto", "aws"):
@@ -426,10 +426,21 @@ def init_provider(
         raise ProviderUnavailableError(f"{error} ({reason})") from error
     # A lock file recorded for the real provider would reject the offline one's checksum.
     (tf.workdir / ".terraform.lock.hcl").unlink(missing_ok=True)
+    per_command = per_command_reason(tf.workdir)
+    if per_command is None and shared is None and _mentions_aws(tf.workdir):
+        # Launched now, it gets ready while init runs.
+        tf.start_offline_provider()
     tf.init(plugin_dir=plugin_dir)
     if _locked_version(tf.workdir / ".terraform.lock.hcl", AWS_PROVIDER) is None:
+        tf.stop_offline_provider()
         return "builtin", "no external provider needed"
-    processes = attach_offline_provider(tf, shared)
+    if per_command is not None:
+        processes = f"a provider process per terraform command ({per_command})"
+    else:
+        if shared is None and not tf.has_offline_provider():
+            tf.start_offline_provider()
+        tf.attach_provider(shared() if shared is not None else tf.offline_provider())
+        processes = "one provider process for every command"
     return (
         "offline",
         f"offline hashicorp/aws {version}, checks schema and lifecycle, no AWS; {reason}; "
@@ -437,34 +448,37 @@ def init_provider(
     )
 
 
-def attach_offline_provider(
-    tf: Terraform, shared: Callable[[], ProviderProcess] | None = None
-) -> str:
-    """Run every later command of `tf` against one provider process (`shared()`, or one
-    started for it), unless $BATCHFORM_PROVIDER_REATTACH=0 or the configuration has more than one
-    hashicorp/aws configuration (each would need a process of its own, as terraform gives
-    them); say which."""
+def per_command_reason(workdir: Path) -> str | None:
+    """Why terraform should start the offline provider per command instead of reattaching
+    every command to one process, or None: $BATCHFORM_PROVIDER_REATTACH=0, or more than one
+    hashicorp/aws configuration (each needs a process of its own, as terraform gives them)."""
     from batchform.provider.launcher import REATTACH_ENV, reattach_wanted
 
     if not reattach_wanted():
-        return f"a provider process per terraform command ({REATTACH_ENV}=0)"
-    if aws_provider_configurations(tf.workdir) > 1:
-        return "a provider process per terraform command (more than one aws provider configuration)"
-    if shared is not None:
-        tf.attach_provider(shared())
-    else:
-        tf.start_offline_provider()
-    return "one provider process for every command"
+        return f"{REATTACH_ENV}=0"
+    if aws_provider_configurations(workdir) > 1:
+        return "more than one aws provider configuration"
+    return None
+
+
+def _configuration_files(workdir: Path) -> Iterator[tuple[Path, str]]:
+    for path in sorted(workdir.rglob("*")):
+        if ".terraform" in path.parts or not path.name.endswith(TERRAFORM_SUFFIXES):
+            continue
+        if path.is_file():
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def _mentions_aws(workdir: Path) -> bool:
+    """False when no configuration file says `aws` at all: no provider process to launch."""
+    return any("aws" in text for _, text in _configuration_files(workdir))
 
 
 def aws_provider_configurations(workdir: Path) -> int:
     """How many hashicorp/aws provider configurations the tree may hold (an upper bound: an
     alias or a JSON provider block counts as one more)."""
     count = 0
-    for path in sorted(workdir.rglob("*")):
-        if ".terraform" in path.parts or not path.name.endswith(TERRAFORM_SUFFIXES):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path, text in _configuration_files(workdir):
         if path.name.endswith(".json"):
             count += 2 if '"provider"' in text else 0
             continue

@@ -81,23 +81,15 @@ class ProviderProcess:
     too), so no provider outlives batchform.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], socket: Path, log: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], log: Path) -> None:
         self.process = process
-        self.socket = socket
         self.log = log
+        self._socket: Path | None = None
 
     @classmethod
-    def start(
-        cls,
-        *,
-        data_dir: Path,
-        log: Path,
-        env: Mapping[str, str] | None = None,
-        timeout: float = START_TIMEOUT,
-    ) -> Self:
-        """Start the provider with its account in `data_dir` and its log in `log`."""
-        from batchform.errors import ProviderUnavailableError
-
+    def launch(cls, *, data_dir: Path, log: Path, env: Mapping[str, str] | None = None) -> Self:
+        """Start the provider with its account in `data_dir` and its log in `log`, without
+        waiting for it to listen (`socket` waits): terraform init can run meanwhile."""
         environ = dict(os.environ if env is None else env)
         environ["TF_DATA_DIR"] = str(data_dir)
         environ["PYTHONPATH"] = os.pathsep.join(
@@ -115,18 +107,44 @@ class ProviderProcess:
                 # Its own session: Ctrl-C in the terminal reaches batchform, which decides.
                 start_new_session=True,
             )
-        assert process.stdout is not None
-        line = _first_line(process.stdout, timeout)
+        return cls(process, log)
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        data_dir: Path,
+        log: Path,
+        env: Mapping[str, str] | None = None,
+        timeout: float = START_TIMEOUT,
+    ) -> Self:
+        """launch(), then wait until it listens."""
+        provider = cls.launch(data_dir=data_dir, log=log, env=env)
+        provider.wait_ready(timeout)
+        return provider
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> Path:
+        """Wait for the process to announce its socket; ProviderUnavailableError if it does not."""
+        if self._socket is not None:
+            return self._socket
+        from batchform.errors import ProviderUnavailableError
+
+        assert self.process.stdout is not None
+        line = _first_line(self.process.stdout, timeout)
         try:
-            announced = json.loads(line)
-            socket = Path(announced["socket"])
+            self._socket = Path(json.loads(line)["socket"])
         except (ValueError, KeyError, TypeError):
-            _end(process)
-            tail = log.read_text(errors="replace")[-2000:]
+            _end(self.process)
+            tail = self.log.read_text(errors="replace")[-2000:]
             raise ProviderUnavailableError(
                 f"the offline provider did not start (no address within {timeout:g} s):\n{tail}"
             ) from None
-        return cls(process, socket, log)
+        return self._socket
+
+    @property
+    def socket(self) -> Path:
+        """The unix socket it serves on (waits until it listens)."""
+        return self.wait_ready()
 
     @property
     def pid(self) -> int:
