@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import stat
 import subprocess
 import sys
@@ -22,8 +23,10 @@ from batchform.provider.launcher import (
     terraform_platform,
 )
 from batchform.provider.server import (
+    CERTIFICATE_FILE,
     MAGIC_COOKIE_KEY,
     MAGIC_COOKIE_VALUE,
+    cached_server_certificate,
     handshake_line,
     server_certificate,
 )
@@ -173,3 +176,38 @@ def test_reattach_can_be_turned_off_for_comparison() -> None:
     assert reattach_wanted({REATTACH_ENV: "1"})
     assert not reattach_wanted({REATTACH_ENV: "0"})
     assert not reattach_wanted({REATTACH_ENV: "off"})
+
+
+def test_server_certificate_is_generated_once_per_data_directory(tmp_path: Path) -> None:
+    first = cached_server_certificate(tmp_path)
+    cached = tmp_path / CERTIFICATE_FILE
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    assert cached_server_certificate(tmp_path) == first
+    # A file others could read is not trusted: a new certificate replaces it.
+    cached.chmod(0o644)
+    replaced = cached_server_certificate(tmp_path)
+    assert replaced != first
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
+    assert replaced[2] == ssl.PEM_cert_to_DER_cert(replaced[0].decode())
+
+
+def test_later_plugin_starts_reuse_the_certificate(tmp_path: Path) -> None:
+    install(tmp_path)
+    launcher = next(tmp_path.rglob("terraform-provider-aws_v*"))
+    client_pem, _, _ = server_certificate()
+    env = dict(
+        os.environ,
+        **{MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE},
+        PLUGIN_CLIENT_CERT=client_pem.decode(),
+        TF_DATA_DIR=str(tmp_path / "data"),
+    )
+    lines = []
+    for _ in range(2):
+        with subprocess.Popen(
+            [launcher], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        ) as process:
+            assert process.stdout is not None
+            lines.append(process.stdout.readline().strip())
+            process.kill()
+    assert lines[0].split("|")[-1] == lines[1].split("|")[-1]
+    assert (tmp_path / "data" / CERTIFICATE_FILE).is_file()

@@ -16,14 +16,17 @@ import threading
 from collections.abc import Iterator
 from concurrent import futures
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import grpc
 
 from batchform.provider.launcher import START_LOG_ENV
 from batchform.provider.protocol import plugin_pb2, plugin_pb2_grpc, tfplugin6_pb2_grpc
 from batchform.provider.service import STAND_IN_SUMMARY, ProviderService
-from batchform.provider.tls import TlsFront
 from batchform.schema import ProviderSchema, load_provider_schema
+
+if TYPE_CHECKING:
+    from batchform.provider.tls import TlsFront
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -114,6 +117,46 @@ def server_certificate() -> tuple[bytes, bytes, bytes]:
     return cert_pem, key_pem, certificate.public_bytes(serialization.Encoding.DER)
 
 
+# The certificate lasts a day (server_certificate); a cached one is replaced well before that.
+_CERTIFICATE_REUSE_SECONDS = 12 * 3600
+CERTIFICATE_FILE = "batchform-provider-tls.pem"
+
+
+def cached_server_certificate(directory: Path) -> tuple[bytes, bytes, bytes]:
+    """server_certificate(), generated once per terraform data directory and reused by the
+    plugin processes terraform starts there (one per command): generating it costs a
+    cryptography import and a key, a tenth of a plugin start. The file is the user's alone
+    (0600, refused otherwise); it only ever authenticates this stand-in to terraform, which
+    also pins the certificate it reads from the handshake line."""
+    import ssl
+    import stat
+    import time
+
+    path = directory / CERTIFICATE_FILE
+    try:
+        info = path.stat()
+        fresh = time.time() - info.st_mtime < _CERTIFICATE_REUSE_SECONDS
+        private = stat.S_IMODE(info.st_mode) == 0o600 and info.st_uid == os.getuid()
+        if fresh and private:
+            text = path.read_text(encoding="ascii")
+            cert_pem, _, key_pem = text.partition("-----END CERTIFICATE-----\n")
+            cert_pem += "-----END CERTIFICATE-----\n"
+            return cert_pem.encode(), key_pem.encode(), ssl.PEM_cert_to_DER_cert(cert_pem)
+    except (OSError, ValueError):
+        pass
+    cert_pem_bytes, key_pem_bytes, cert_der = server_certificate()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(cert_pem_bytes + key_pem_bytes)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no cache then: the next start generates its own
+    return cert_pem_bytes, key_pem_bytes, cert_der
+
+
 def handshake_line(port: int, cert_der: bytes | None) -> str:
     """The line go-plugin reads from the plugin's stdout to find and trust the server."""
     cert = base64.b64encode(cert_der).decode().rstrip("=") if cert_der else ""
@@ -138,7 +181,10 @@ def serve() -> int:
     private_dir = _private_dir()
     if client_cert:
         # Mutual TLS, as go-plugin's AutoMTLS asks: see tls.py for why a front terminates it.
-        cert_pem, key_pem, cert_der = server_certificate()
+        from batchform.provider.tls import TlsFront
+
+        data_dir = Path(os.environ.get("TF_DATA_DIR") or ".terraform")
+        cert_pem, key_pem, cert_der = cached_server_certificate(data_dir)
         backend = private_dir / "grpc.sock"
         server.add_insecure_port(f"unix:{backend}")
         front = TlsFront(backend, cert_pem, key_pem, client_cert)
@@ -179,7 +225,9 @@ def serve_reattachable() -> int:
     socket_path = private_dir / "provider.sock"
     server.add_insecure_port(f"unix:{socket_path}")
     server.start()
-    LOG.info("%s serving hashicorp/aws %s schema on %s", STAND_IN_SUMMARY, schema.version, socket_path)
+    LOG.info(
+        "%s serving hashicorp/aws %s schema on %s", STAND_IN_SUMMARY, schema.version, socket_path
+    )
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     threading.Thread(target=_stop_at_end_of_input, args=(stop,), daemon=True).start()
     sys.stdout.write(json.dumps({"socket": str(socket_path), "pid": os.getpid()}) + "\n")
