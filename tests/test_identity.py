@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pty
+import signal
 import socket
 import subprocess
 import sys
@@ -317,3 +318,35 @@ def test_real_provider_lifecycle_against_moto(
     report = run_lifecycle(stack, "aws", confirm=lambda target: target.account == MOTO_ACCOUNT)
     assert report.provider == "aws"
     assert report.ok, report.render()
+
+
+@pytest.mark.lifecycle
+def test_ctrl_c_at_the_question_means_no(mirrored: tuple[Path, dict[str, str]]) -> None:
+    stack, env = mirrored
+    controller, terminal = pty.openpty()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "batchform", "test", str(stack), "--provider", "aws"],
+            env=env,
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
+            assert process.stderr is not None and process.stdout is not None
+            said = ""
+            while "Create these resources" not in said:
+                char = process.stderr.read(1)
+                assert char, f"no question asked: {said}"
+                said += char
+            time.sleep(0.2)
+            process.send_signal(signal.SIGINT)
+            said += process.stderr.read()
+            stdout = process.stdout.read()
+            assert process.wait(60) == 2, said
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert "not applied: declined" in said
+    assert "apply" not in stdout
+    assert os.listdir(env["TMPDIR"]) == []

@@ -158,13 +158,17 @@ def test(
     if printer is not None:
         printer.write_line(f"{stack}: lifecycle on a private copy, provider {mode}")
 
+    interrupts = Interrupts()
+
     def ask(target: AwsTarget) -> bool:
         question = f"Create these resources in AWS account {target.account}, {target.region}?"
-        with printer.paused() if printer is not None else nullcontext():
-            return typer.confirm(question, default=False, err=True)
+        with printer.paused() if printer is not None else nullcontext(), interrupts.suspended():
+            try:
+                return typer.confirm(question, default=False, err=True)
+            except (typer.Abort, EOFError):  # Ctrl-C or end of input: no
+                return False
 
     confirm = (lambda target: True) if yes else (ask if interactive else None)
-    interrupts = Interrupts()
     with interrupts.installed():
         report = run_lifecycle(
             stack, mode, keep, progress=printer, confirm=confirm, interrupts=interrupts

@@ -63,6 +63,19 @@ class Interrupts:
                 signal.signal(sig, handler)
 
     @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Ctrl-C raises KeyboardInterrupt again while the block runs (a question to the user:
+        Ctrl-C there means no)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    @contextmanager
     def watching(self, process: subprocess.Popen[Any]) -> Iterator[None]:
         """Forward interrupts to `process` while the block runs."""
         self._process, self._forwarded = process, 0

@@ -268,6 +268,7 @@ class _Run:
         )
         if ok and not self.interrupted:
             self.confirm_real_account()
+        if ok and not self.interrupted:
             self.applying = True
             _ = (
                 self.step("apply", lambda: _last_line(tf.apply(self.report.plan), "Apply complete"))
