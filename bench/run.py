@@ -353,7 +353,8 @@ def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int,
     counter = iter(range(1_000_000))
 
     def run(mode: str, extra: dict[str, str], record: bool) -> Sample:
-        log = options.work / f"starts-{next(counter)}.log"
+        log = options.work / f"starts-{label.replace(' ', '-')}-{next(counter)}.log"
+        log.unlink(missing_ok=True)
         out: list[str] = []
         env = bench_env({**extra, "BATCHFORM_PROVIDER_START_LOG": str(log)})
         sample = measure([*BATCHFORM, "test", str(stack), "--provider", "offline", "--format",
@@ -361,7 +362,7 @@ def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int,
         if record:
             lines = log.read_text().splitlines() if log.exists() else []
             starts[mode].append(len(lines))
-            kinds[mode].update(line.split()[-1] for line in lines)
+            kinds[mode].update(line.split()[1] for line in lines)
             for step in json.loads(out[0])["steps"]:
                 row = steps[mode].setdefault(
                     step["name"], Row("test", f"{label}: {step['name']}, provider {mode}"))

@@ -133,7 +133,7 @@ def test_reattachable_provider_serves_a_private_socket_until_stopped(tmp_path: P
                 "Addr": {"Network": "unix", "String": str(provider.socket)},
             }
         }
-        assert log.read_text() == f"{provider.pid} reattach\n"
+        assert log.read_text() == f"{provider.pid} reattach {os.getpid()}\n"
     finally:
         provider.stop()
     assert not provider.running()

@@ -248,14 +248,14 @@ def _prepare(mode: str) -> None:
 
 
 def record_start(mode: str) -> None:
-    """Append this process's id and mode to $BATCHFORM_PROVIDER_START_LOG, if set."""
+    """Append "PID MODE PARENT_PID" to $BATCHFORM_PROVIDER_START_LOG, if set."""
     log = os.environ.get(START_LOG_ENV)
     if not log:
         return
     # One short write in append mode: lines of processes started at once do not interleave.
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, f"{os.getpid()} {mode}\n".encode())
+        os.write(fd, f"{os.getpid()} {mode} {os.getppid()}\n".encode())
     finally:
         os.close(fd)
 
