@@ -270,11 +270,9 @@ class _Run:
             self.confirm_real_account()
         if ok and not self.interrupted:
             self.applying = True
-            _ = (
-                self.step("apply", lambda: _last_line(tf.apply(self.report.plan), "Apply complete"))
-                and self.step("idempotency", tf.check_idempotent)
-                and self.step("output", self.output)
-            )
+            applied = self.step("apply", lambda: _last_line(tf.apply(self.report.plan), "Apply"))
+            if applied and self.step("idempotency", tf.check_idempotent):
+                self.step("output", self.output)
         if self.applying:
             self.finish()
         if self.interrupts is not None and self.interrupted:
@@ -374,7 +372,7 @@ class _Run:
                 "are kept, with the command that destroys them"
             )
         if count >= 3:
-            return f"{name} again: terraform is told to exit at once; its state may miss its last change"
+            return f"{name} again: terraform is told to exit at once; its state may miss a change"
         return None
 
 
