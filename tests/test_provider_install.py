@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import ssl
 import stat
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,7 +74,7 @@ def test_plugin_prints_the_go_plugin_handshake_quickly(tmp_path: Path) -> None:
         assert process.stdout is not None
         line = process.stdout.readline().strip()
         elapsed = time.perf_counter() - started
-        process.kill()
+        process.terminate()
     core, proto, network, address, kind, cert = line.split("|")
     assert (core, proto, network, kind) == ("1", "6", "tcp", "grpc")
     assert address.startswith("127.0.0.1:")
@@ -208,6 +211,53 @@ def test_later_plugin_starts_reuse_the_certificate(tmp_path: Path) -> None:
         ) as process:
             assert process.stdout is not None
             lines.append(process.stdout.readline().strip())
-            process.kill()
+            process.terminate()
     assert lines[0].split("|")[-1] == lines[1].split("|")[-1]
     assert (tmp_path / "data" / CERTIFICATE_FILE).is_file()
+
+
+@pytest.fixture
+def short_tmpdir() -> Iterator[Path]:
+    """A TMPDIR short enough that the provider's socket directory goes there, not to /tmp."""
+    directory = Path(tempfile.mkdtemp(prefix="bft-"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.mark.parametrize("when", ["starting", "serving"])
+def test_stopped_provider_leaves_no_socket_directory(
+    tmp_path: Path, short_tmpdir: Path, when: str
+) -> None:
+    env = dict(os.environ, TMPDIR=str(short_tmpdir))
+    provider = ProviderProcess.launch(data_dir=tmp_path / "data", log=tmp_path / "p.log", env=env)
+    try:
+        if when == "serving":
+            assert provider.socket.parent.parent == short_tmpdir
+    finally:
+        provider.stop()  # while starting: its announcement finds stdout closed
+    assert provider.process.returncode == 0, (tmp_path / "p.log").read_text()
+    assert os.listdir(short_tmpdir) == []
+
+
+def test_terminated_plugin_leaves_no_socket_directory(tmp_path: Path, short_tmpdir: Path) -> None:
+    install(tmp_path)
+    launcher = next(tmp_path.rglob("terraform-provider-aws_v*"))
+    client_pem, _, _ = server_certificate()
+    env = dict(
+        os.environ,
+        **{MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE},
+        PLUGIN_CLIENT_CERT=client_pem.decode(),
+        TMPDIR=str(short_tmpdir),
+        TF_DATA_DIR=str(tmp_path / "data"),
+    )
+    with subprocess.Popen(
+        [launcher], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        assert process.stdout is not None
+        try:
+            process.stdout.readline()
+            assert len(os.listdir(short_tmpdir)) == 1
+        finally:
+            process.terminate()
+        assert process.wait(10) == 0
+    assert os.listdir(short_tmpdir) == []

@@ -174,36 +174,57 @@ def serve() -> int:
         return 1
     _prepare("terraform")
     stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     server, schema = _grpc_server(stop)
-    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
-    cert_der: bytes | None = None
-    front: TlsFront | None = None
     private_dir = _private_dir()
-    if client_cert:
-        # Mutual TLS, as go-plugin's AutoMTLS asks: see tls.py for why a front terminates it.
-        from batchform.provider.tls import TlsFront
-
-        data_dir = Path(os.environ.get("TF_DATA_DIR") or ".terraform")
-        cert_pem, key_pem, cert_der = cached_server_certificate(data_dir)
-        backend = private_dir / "grpc.sock"
-        server.add_insecure_port(f"unix:{backend}")
-        front = TlsFront(backend, cert_pem, key_pem, client_cert)
-    else:
-        port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    if front is not None:
-        port = front.start()
-    LOG.info(
-        "%s serving hashicorp/aws %s schema on 127.0.0.1:%d", STAND_IN_SUMMARY, schema.version, port
-    )
-    sys.stdout.write(handshake_line(port, cert_der) + "\n")
-    sys.stdout.flush()
-    _wait(stop)
-    if front is not None:
-        front.stop()
-    server.stop(grace=0.05).wait()
-    shutil.rmtree(private_dir, ignore_errors=True)
+    front: TlsFront | None = None
+    try:
+        front, port, cert_der = _listen(server, private_dir)
+        LOG.info(
+            "%s serving hashicorp/aws %s schema on 127.0.0.1:%d",
+            STAND_IN_SUMMARY,
+            schema.version,
+            port,
+        )
+        if _announce(handshake_line(port, cert_der)):
+            _wait(stop)
+    finally:
+        if front is not None:
+            front.stop()
+        server.stop(grace=0.05).wait()
+        # Also when the handshake cannot be written: no socket directory is left behind.
+        shutil.rmtree(private_dir, ignore_errors=True)
     return 0
+
+
+def _listen(server: grpc.Server, private_dir: Path) -> tuple[TlsFront | None, int, bytes | None]:
+    """Start serving: behind the mutual-TLS front when terraform sent its certificate."""
+    client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
+    if not client_cert:
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        return None, port, None
+    # Mutual TLS, as go-plugin's AutoMTLS asks: see tls.py for why a front terminates it.
+    from batchform.provider.tls import TlsFront
+
+    data_dir = Path(os.environ.get("TF_DATA_DIR") or ".terraform")
+    cert_pem, key_pem, cert_der = cached_server_certificate(data_dir)
+    backend = private_dir / "grpc.sock"
+    server.add_insecure_port(f"unix:{backend}")
+    front = TlsFront(backend, cert_pem, key_pem, client_cert)
+    server.start()
+    return front, front.start(), cert_der
+
+
+def _announce(line: str) -> bool:
+    """Write the first line of stdout; False when nobody reads it any more (the parent
+    stopped this process while it was starting)."""
+    try:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        return False
+    return True
 
 
 def serve_reattachable() -> int:
@@ -220,21 +241,26 @@ def serve_reattachable() -> int:
     """
     _prepare("reattach")
     stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     server, schema = _grpc_server(stop)
     private_dir = _private_dir()
-    socket_path = private_dir / "provider.sock"
-    server.add_insecure_port(f"unix:{socket_path}")
-    server.start()
-    LOG.info(
-        "%s serving hashicorp/aws %s schema on %s", STAND_IN_SUMMARY, schema.version, socket_path
-    )
-    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    threading.Thread(target=_stop_at_end_of_input, args=(stop,), daemon=True).start()
-    sys.stdout.write(json.dumps({"socket": str(socket_path), "pid": os.getpid()}) + "\n")
-    sys.stdout.flush()
-    _wait(stop)
-    server.stop(grace=0.5).wait()
-    shutil.rmtree(private_dir, ignore_errors=True)
+    try:
+        socket_path = private_dir / "provider.sock"
+        server.add_insecure_port(f"unix:{socket_path}")
+        server.start()
+        LOG.info(
+            "%s serving hashicorp/aws %s schema on %s",
+            STAND_IN_SUMMARY,
+            schema.version,
+            socket_path,
+        )
+        threading.Thread(target=_stop_at_end_of_input, args=(stop,), daemon=True).start()
+        if _announce(json.dumps({"socket": str(socket_path), "pid": os.getpid()})):
+            _wait(stop)
+    finally:
+        server.stop(grace=0.5).wait()
+        # Also when stopped while starting (stdout closed): no socket directory is left.
+        shutil.rmtree(private_dir, ignore_errors=True)
     return 0
 
 
