@@ -5,8 +5,9 @@ Run from the repository root after the README's install: `python bench/run.py`
 Sections: startup, generate (1 to 1,000 job definitions, cold and warm cache), lint (against
 checkov, bare parses with python-hcl2 and with the front end, and `terraform fmt`, on the golden
 stacks, 200 stacks and `--real-world DIR`; cold and warm cache, the collector paused or not), scale
-(lint of 1,000 and 10,000 job definitions), test (offline lifecycle step by step; the golden
-lifecycle suite on one and two pytest workers).
+(lint of 1,000 and 10,000 job definitions), test (offline lifecycle step by step, with one
+reattached provider process and with one per terraform command, and the provider processes each
+starts; the golden lifecycle suite on one and two pytest workers).
 Every row is the median of several runs (min and max beside it); rows that compare two
 commands run them interleaved in the same loop so the machine's state affects both alike.
 Inputs are built in a temporary directory; nothing is installed and nothing touches the
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,19 +413,59 @@ def scale(options: Options) -> list[Row]:
     return warm_rows + cold_rows
 
 
-def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int) -> list[Row]:
-    """`batchform test --provider offline`: the whole command and each step the report names."""
-    whole = Row("test", f"{label}: whole lifecycle", note="batchform test --provider offline")
-    steps: dict[str, Row] = {}
-    for _ in range(repeat):
+# How terraform gets the offline provider: one process reattached by every command (what
+# `batchform test` does), or one started by terraform per command (BATCHFORM_PROVIDER_REATTACH=0,
+# the way before reattaching).
+PROVIDER_MODES = (("reattached", {}), ("per command", {"BATCHFORM_PROVIDER_REATTACH": "0"}))
+
+
+def lifecycle_rows(options: Options, label: str, stack: Path, repeat: int,
+                   *, per_step: bool = True) -> list[Row]:
+    """`batchform test --provider offline` with the provider reattached and started per command,
+    interleaved: the whole command, provider processes started (counted through
+    BATCHFORM_PROVIDER_START_LOG), and with `per_step` each step the report names."""
+    wholes: dict[str, Row] = {}
+    starts: dict[str, list[int]] = {}
+    steps: dict[str, dict[str, Row]] = {}
+    for mode, _ in PROVIDER_MODES:
+        wholes[mode] = Row("test", f"{label}: lifecycle, provider {mode}",
+                           note="batchform test --provider offline")
+        starts[mode], steps[mode] = [], {}
+    wholes["reattached"].baseline = wholes["per command"]
+    wholes["reattached"].versus = "vs per command"
+    kinds: dict[str, Counter[str]] = {mode: Counter() for mode, _ in PROVIDER_MODES}
+    counter = iter(range(1_000_000))
+
+    def run(mode: str, extra: dict[str, str], record: bool) -> Sample:
+        log = options.work / f"starts-{label.replace(' ', '-')}-{next(counter)}.log"
+        log.unlink(missing_ok=True)
         out: list[str] = []
-        whole.samples.append(measure(
-            [*BATCHFORM, "test", str(stack), "--provider", "offline", "--format", "json"],
-            stdout=out))
-        for step in json.loads(out[0])["steps"]:
-            row = steps.setdefault(step["name"], Row("test", f"{label}: {step['name']}"))
-            row.samples.append(Sample(seconds=step["seconds"], peak_mib=0.0))
-    return [whole, *steps.values()]
+        env = bench_env({**extra, "BATCHFORM_PROVIDER_START_LOG": str(log)})
+        sample = measure([*BATCHFORM, "test", str(stack), "--provider", "offline", "--format",
+                          "json"], env=env, stdout=out)
+        if record:
+            lines = log.read_text().splitlines() if log.exists() else []
+            starts[mode].append(len(lines))
+            kinds[mode].update(line.split()[1] for line in lines)
+            for step in json.loads(out[0])["steps"]:
+                row = steps[mode].setdefault(
+                    step["name"], Row("test", f"{label}: {step['name']}, provider {mode}"))
+                row.samples.append(Sample(seconds=step["seconds"], peak_mib=0.0))
+        return sample
+
+    interleave([wholes[mode] for mode, _ in PROVIDER_MODES],
+               [lambda m=m, e=e: run(m, e, record=True) for m, e in PROVIDER_MODES], repeat,
+               warmup=False)
+    rows: list[Row] = []
+    for mode, _ in PROVIDER_MODES:
+        count = statistics.median(starts[mode]) if starts[mode] else 0
+        started_by = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds[mode].items()))
+        wholes[mode].note += f"; {count:g} provider starts per lifecycle (all runs: {started_by})"
+        rows.append(wholes[mode])
+    if per_step:
+        for mode, _ in PROVIDER_MODES:
+            rows.extend(steps[mode].values())
+    return rows
 
 
 SUITE_TEST = "tests/test_harness.py::test_golden_stack_offline_lifecycle"
@@ -439,7 +481,7 @@ def test(options: Options) -> list[Row]:
     hundred = options.work / "test-100"
     measure([*BATCHFORM, "generate", str(spec), "--out", str(hundred)])
     rows = [*lifecycle_rows(options, "default stack", default, options.repeat),
-            *lifecycle_rows(options, "100 jobs", hundred, options.slow_repeat)]
+            *lifecycle_rows(options, "100 jobs", hundred, options.slow_repeat, per_step=False)]
     goldens = len(list((REPO / "tests" / "golden").glob("*/expected")))
     serial = Row("test", f"pytest -n 0, {goldens} golden lifecycles", note=SUITE_TEST)
     parallel = Row("test", f"pytest -n 2, {goldens} golden lifecycles", baseline=serial,

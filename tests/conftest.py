@@ -24,6 +24,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # botocore (the real-account check of `batchform test`) must never ask the instance
+    # metadata service, which is not on loopback; tests that need AWS point it at moto.
+    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
     # The parse cache of generate and lint goes to a directory of this run, never the user's.
     if "BATCHFORM_CACHE_DIR" not in os.environ:
         directory = tempfile.mkdtemp(prefix="batchform-test-cache-")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -20,8 +21,16 @@ from batchform.errors import (
     TerraformNotFoundError,
     UsageError,
 )
-from batchform.harness import Plan, Terraform, build_args, find_terraform
-from batchform.lifecycle import init_provider, registry_provider_unavailable, run_lifecycle
+from batchform.harness import Plan, Terraform, build_args, find_terraform, parse_diagnostics
+from batchform.lifecycle import (
+    aws_provider_configurations,
+    init_provider,
+    provider_mode,
+    registry_provider_unavailable,
+    run_lifecycle,
+)
+from batchform.provider import install
+from batchform.provider.launcher import REATTACH_ENV, START_LOG_ENV
 
 ARGS_TESTS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("init", {}, ["init", "-input=false", "-no-color"]),
@@ -132,6 +141,19 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return root
+
+
+def wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    """True once `pid` has exited (a zombie waiting for its reaper counts) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text():
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def listing(root: Path) -> dict[str, str]:
@@ -529,6 +551,88 @@ def test_missing_source_dir_is_a_usage_error(tmp_path: Path) -> None:
         Terraform(tmp_path / "absent")
 
 
+# -- copying the stack ---------------------------------------------------------------------------
+
+
+def work_dir_entries(tmp_path: Path) -> list[str]:
+    return os.listdir(tmp_path / "work")
+
+
+def test_named_pipe_in_the_stack_is_refused_without_reading_it(stack: Path, tmp_path: Path) -> None:
+    os.mkfifo(stack / "pipe")
+    with pytest.raises(UsageError, match=r"pipe: a named pipe \(FIFO\), not a regular file"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_dangling_symbolic_link_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "modules").mkdir()
+    (stack / "modules" / "gone.tf").symlink_to(tmp_path / "nowhere.tf")
+    with pytest.raises(
+        UsageError, match=r"gone.tf: a symbolic link to .*nowhere.tf, which does not exist"
+    ):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_symbolic_link_to_an_enclosing_directory_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "modules" / "network").mkdir(parents=True)
+    (stack / "modules" / "network" / "again").symlink_to(stack)
+    with pytest.raises(UsageError, match="a directory it lies in: copying it would never end"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_loop_of_symbolic_links_is_refused(stack: Path, tmp_path: Path) -> None:
+    (stack / "a.tf").symlink_to(stack / "b.tf")
+    (stack / "b.tf").symlink_to(stack / "a.tf")
+    with pytest.raises(UsageError, match="a loop of symbolic links"):
+        Terraform(stack)
+    assert work_dir_entries(tmp_path) == []
+
+
+def test_symbolic_links_to_files_and_directories_are_copied_as_content(
+    stack: Path, tmp_path: Path
+) -> None:
+    shared = write_tree(tmp_path / "shared", {"module/main.tf": "# shared module\n"})
+    (stack / "modules").symlink_to(shared)
+    (stack / "extra.tf").symlink_to(shared / "module" / "main.tf")
+    with Terraform(stack) as tf:
+        assert (tf.workdir / "modules" / "module" / "main.tf").read_text() == "# shared module\n"
+        assert not (tf.workdir / "extra.tf").is_symlink()
+        assert (tf.workdir / "extra.tf").read_text() == "# shared module\n"
+
+
+def test_deep_directory_tree_is_copied(stack: Path) -> None:
+    deep = stack.joinpath(*["d"] * 200)
+    deep.mkdir(parents=True)
+    (deep / "note.txt").write_text("deep")
+    with Terraform(stack) as tf:
+        assert tf.workdir.joinpath(*["d"] * 200, "note.txt").read_text() == "deep"
+
+
+def test_output_that_is_not_utf8_is_reported_not_raised(stack: Path) -> None:
+    (stack / "latin1.tf").write_bytes(b'output "x" {\nvalue = "caf\xe9"\n}\n')
+    report = run_lifecycle(stack)
+    assert report.failed is not None and report.failed.name == "fmt"
+    assert "latin1.tf" in report.failed.detail
+    assert "caf\ufffd" in report.failed.detail
+
+
+@pytest.mark.parametrize(
+    "files", [{}, {"README.md": "# notes\n"}, {"modules/x/main.tf": "# only in a module\n"}]
+)
+def test_directory_without_configuration_is_a_usage_error(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_tree(empty, files)
+    with pytest.raises(UsageError, match=r"no Terraform configuration here \(no .tf or .tf.json"):
+        run_lifecycle(empty)
+    assert work_dir_entries(tmp_path) == []
+
+
 # -- the hashicorp/aws provider -------------------------------------------------------------------
 
 AWS_STACK = """\
@@ -563,10 +667,8 @@ def test_registry_provider_lifecycle(tmp_path: Path) -> None:
     reason = registry_provider_unavailable()
     if reason:
         pytest.skip(f"real hashicorp/aws provider cannot be installed: {reason}")
-    report = run_lifecycle(
-        write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="registry"
-    )
-    assert report.provider == "registry"
+    report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}), provider="aws")
+    assert report.provider == "aws"
     assert report.ok, report.render()
 
 
@@ -615,8 +717,173 @@ def test_registry_mode_fails_at_init_when_provider_cannot_be_installed(tmp_path:
 
 
 def test_unknown_provider_mode(stack: Path) -> None:
-    with pytest.raises(UsageError, match="expected auto, offline or registry"):
+    with pytest.raises(UsageError, match="expected offline, aws or auto"):
         run_lifecycle(stack, provider="cloud")  # type: ignore[arg-type]
+
+
+def test_provider_modes() -> None:
+    assert [provider_mode(m) for m in ("offline", "aws", "registry", "auto")] == [
+        "offline",
+        "aws",
+        "aws",
+        "auto",
+    ]
+
+
+def test_the_default_provider_is_offline_even_when_the_real_one_is_installable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A filesystem mirror that holds a hashicorp/aws: `auto` would take it for the real one.
+    mirror = tmp_path / "mirror"
+    install(mirror)
+    config = tmp_path / "mirror.tfrc"
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    )
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(config))
+    stack = write_tree(tmp_path / "aws", {"main.tf": AWS_STACK})
+    with Terraform(stack) as tf:
+        assert init_provider(tf, "auto")[0] == "aws"
+    report = run_lifecycle(stack)
+    assert report.ok, report.render()
+    assert report.provider == "offline"
+    assert "offline asked for" in report.provider_note
+
+
+def read_starts(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_one_provider_process_serves_the_whole_lifecycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "starts.log"
+    monkeypatch.setenv(START_LOG_ENV, str(log))
+    report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}))
+    assert report.ok, report.render()
+    assert "one provider process for every command" in report.provider_note
+    starts = read_starts(log)
+    assert len(starts) <= 2 and [line.split()[1] for line in starts] == ["reattach"]
+    pid = int(starts[0].split()[0])
+    assert wait_gone(pid), "the provider outlived its lifecycle"
+
+
+def test_one_start_per_command_when_reattach_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "starts.log"
+    monkeypatch.setenv(START_LOG_ENV, str(log))
+    monkeypatch.setenv(REATTACH_ENV, "0")
+    report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": AWS_STACK}))
+    assert report.ok, report.render()
+    assert f"a provider process per terraform command ({REATTACH_ENV}=0)" in report.provider_note
+    starts = read_starts(log)
+    assert len(starts) > 5 and {line.split()[1] for line in starts} == {"terraform"}
+
+
+def test_several_aws_configurations_get_a_process_per_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aliased = AWS_STACK + (
+        'provider "aws" {\n  alias                       = "west"\n  region                      = "us-west-2"\n'
+        '  access_key                  = "test"\n  secret_key                  = "test"\n'
+        "  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n"
+        "  skip_metadata_api_check     = true\n}\n\n"
+        'data "aws_region" "west" {\n  provider = aws.west\n}\n\n'
+        'output "west" {\n  value = data.aws_region.west.region\n}\n'
+    )
+    log = tmp_path / "starts.log"
+    monkeypatch.setenv(START_LOG_ENV, str(log))
+    report = run_lifecycle(write_tree(tmp_path / "aws", {"main.tf": aliased}))
+    assert report.ok, report.render()
+    assert "more than one aws provider configuration" in report.provider_note
+    assert report.outputs["west"] == "us-west-2"
+    assert "reattach" not in log.read_text()
+
+
+def test_aws_provider_configurations_are_counted(tmp_path: Path) -> None:
+    one = write_tree(tmp_path / "one", {"main.tf": 'provider "aws" {\n  region = "x"\n}\n'})
+    assert aws_provider_configurations(one) == 1
+    write_tree(one, {"modules/m/main.tf": 'provider "aws" {\n  region = "y"\n}\n'})
+    assert aws_provider_configurations(one) == 2
+    json_stack = write_tree(tmp_path / "json", {"main.tf.json": '{"provider": {"aws": {}}}'})
+    assert aws_provider_configurations(json_stack) == 2
+    assert aws_provider_configurations(write_tree(tmp_path / "none", {"main.tf": MAIN})) == 0
+
+
+APPLY_FAILURE_TEXT = """terraform_data.slow: Creating...
+
+Error: local-exec provisioner error
+
+  with terraform_data.slow,
+  on main.tf line 7, in resource "terraform_data" "slow":
+   7:   provisioner "local-exec" {
+
+Error running command 'sleep 6': signal: killed. Output:
+
+Warning: Deprecated argument
+
+  on main.tf line 2:
+   2:   old = 1
+
+Use new instead.
+"""
+
+BOXED_TEXT = """╷
+│ Error: Failed to query available provider packages
+│
+│ Could not retrieve the list of available versions for provider hashicorp/aws:
+│ no such host
+╵
+"""
+
+
+def test_parse_diagnostics_reads_terraform_text() -> None:
+    first, second = parse_diagnostics(APPLY_FAILURE_TEXT)
+    assert first.to_dict() == {
+        "severity": "error",
+        "summary": "local-exec provisioner error",
+        "detail": "Error running command 'sleep 6': signal: killed. Output:",
+        "address": "terraform_data.slow",
+        "filename": "main.tf",
+        "line": 7,
+    }
+    assert (second.severity, second.summary, second.detail) == (
+        "warning",
+        "Deprecated argument",
+        "Use new instead.",
+    )
+    assert second.address is None and second.line == 2
+    (boxed,) = parse_diagnostics(BOXED_TEXT)
+    assert boxed.summary == "Failed to query available provider packages"
+    assert boxed.detail == (
+        "Could not retrieve the list of available versions for provider hashicorp/aws:\n"
+        "no such host"
+    )
+    assert parse_diagnostics("Apply complete! Resources: 1 added.\n") == []
+
+
+def test_failed_step_carries_diagnostics_as_plain_values(stack: Path) -> None:
+    write_tree(stack, {"main.tf": MAIN.replace("input = var.name", "inputs = var.name")})
+    report = run_lifecycle(stack)
+    document = report.to_dict()
+    assert json.loads(json.dumps(document)) == document
+    (validate,) = [step for step in document["steps"] if step["name"] == "validate"]
+    assert validate["status"] == "failed"
+    (diagnostic,) = validate["diagnostics"]
+    assert diagnostic["severity"] == "error"
+    assert diagnostic["summary"] == "Unsupported argument"
+    assert diagnostic["filename"] == "main.tf" and diagnostic["line"] == 7
+    assert "Validation(" not in json.dumps(document)
+
+
+@pytest.mark.lifecycle
+def test_failed_apply_carries_the_address_of_the_resource(stack: Path) -> None:
+    write_tree(stack, {"broken.tf": FAILING_APPLY})
+    report = run_lifecycle(stack)
+    (apply,) = [step for step in report.to_dict()["steps"] if step["name"] == "apply"]
+    summaries = {(d["summary"], d["address"]) for d in apply["diagnostics"]}
+    assert ("local-exec provisioner error", "terraform_data.broken") in summaries
 
 
 @pytest.fixture(autouse=True)

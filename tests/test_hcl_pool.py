@@ -14,10 +14,10 @@ import pytest
 from batchform.hcl import pool
 
 SCRIPT = """
-import sys, time
+import os, sys, time
 from batchform.hcl import pool
 def hang(item):
-    print(f"worker {__import__('os').getpid()}", flush=True)
+    os.write(1, f"worker {os.getpid()}\n".encode())  # one write: workers share the pipe
     time.sleep(120)
 pool.parallel_map(hang, list(range(4)))
 """

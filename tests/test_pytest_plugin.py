@@ -54,7 +54,12 @@ def test_options_are_registered(pytester: pytest.Pytester) -> None:
     # A fresh interpreter: the plugin arrives through its pytest11 entry point, as for users.
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(
-        ["*--batchform-provider=*", "*--batchform-keep*", "*--batchform-update-plans*"]
+        [
+            "*--batchform-provider=*",
+            "*Default: offline.*",
+            "*--batchform-keep*",
+            "*--batchform-update-plans*",
+        ]
     )
 
 
@@ -181,7 +186,89 @@ def test_plan_inventory_write_then_match_then_diff(project: pytest.Pytester) -> 
     )
 
 
-def test_registry_provider_skips_with_reason(project: pytest.Pytester) -> None:
+AWS_STACK = """\
+terraform {
+  required_providers {
+    aws = {
+      source = "hashicorp/aws"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_iam_role" "this" {
+  name               = "plugin"
+  assume_role_policy = "{}"
+}
+
+output "arn" {
+  value = aws_iam_role.this.arn
+}
+"""
+
+AWS_TESTS = """
+from pathlib import Path
+
+def test_first(batchform_stack):
+    stack = batchform_stack(Path("aws"))
+    assert stack.provider == "offline", stack.provider_note
+    assert "offline asked for" in stack.provider_note
+    assert stack.outputs["arn"].startswith("arn:aws:iam::")
+
+def test_second(batchform_stack):
+    # The same names again: the first test's stack was destroyed, so the account is free.
+    assert batchform_stack(Path("aws")).outputs["arn"].endswith("role/plugin")
+"""
+
+
+def provider_starts(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_offline_is_the_default_and_one_provider_serves_the_session(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project.path / "aws").mkdir()
+    (project.path / "aws" / "main.tf").write_text(AWS_STACK)
+    log = project.path / "starts.log"
+    monkeypatch.setenv("BATCHFORM_PROVIDER_START_LOG", str(log))
+    project.makepyfile(test_aws=AWS_TESTS)
+    project.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+    starts = provider_starts(log)
+    assert [line.split()[1] for line in starts] == ["reattach"]
+    pid = int(starts[0].split()[0])
+    assert (
+        not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+    )
+
+
+def test_kept_stacks_get_a_provider_process_each(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project.path / "aws").mkdir()
+    (project.path / "aws" / "main.tf").write_text(AWS_STACK.replace('"plugin"', "uuid()"))
+    log = project.path / "starts.log"
+    monkeypatch.setenv("BATCHFORM_PROVIDER_START_LOG", str(log))
+    project.makepyfile(
+        test_kept="""
+        from pathlib import Path
+
+        def test_one(batchform_stack):
+            batchform_stack(Path("aws"), idempotent=False)
+
+        def test_two(batchform_stack):
+            batchform_stack(Path("aws"), idempotent=False)
+        """
+    )
+    project.runpytest("--batchform-keep", "-p", "no:randomly").assert_outcomes(passed=2)
+    assert [line.split()[1] for line in provider_starts(log)] == ["reattach", "reattach"]
+
+
+@pytest.mark.parametrize("mode", ["aws", "registry"])
+def test_real_provider_skips_with_reason(project: pytest.Pytester, mode: str) -> None:
     from batchform.lifecycle import registry_provider_unavailable
 
     if not registry_provider_unavailable():
@@ -192,7 +279,7 @@ def test_registry_provider_skips_with_reason(project: pytest.Pytester) -> None:
             batchform_stack("stack")
         """
     )
-    result = project.runpytest("--batchform-provider", "registry", "-rs")
+    result = project.runpytest("--batchform-provider", mode, "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*real hashicorp/aws provider cannot be installed*"])
 

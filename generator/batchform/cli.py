@@ -7,7 +7,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -231,10 +231,18 @@ def test(
         typer.Option(
             "--provider",
             metavar="MODE",
-            help="auto: the real hashicorp/aws if terraform init can install it, else the offline "
-            "one; offline; or registry (the real one only).",
+            help="offline: batchform's stand-in for hashicorp/aws, no AWS account touched; "
+            "aws (or registry): the real hashicorp/aws, which creates real resources after you "
+            "confirm the account and region; auto: the real one if terraform init can install "
+            "it, else offline.",
         ),
-    ] = "auto",
+    ] = "offline",
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="With the real provider, create resources without asking first."
+        ),
+    ] = False,
     keep: Annotated[
         bool,
         typer.Option("--keep", help="Skip destroy and keep the working copy with its state."),
@@ -244,21 +252,59 @@ def test(
     ] = "text",
 ) -> None:
     """Run DIR through fmt check, init, validate, plan, apply, a second plan that must be
-    empty, output and destroy, on a private copy; exit non-zero at the first failing step."""
-    from batchform.errors import LifecycleError, UsageError
-    from batchform.lifecycle import ProviderMode, run_lifecycle
+    empty, output and destroy, on a private copy; exit non-zero at the first failing step.
+    Ctrl-C stops terraform gracefully and still destroys; a second Ctrl-C keeps the copy."""
+    from contextlib import nullcontext
+
+    from batchform.errors import (
+        ApplyNotConfirmedError,
+        InterruptedRunError,
+        LifecycleError,
+        UsageError,
+    )
+    from batchform.identity import AwsTarget
+    from batchform.interrupts import Interrupts
+    from batchform.lifecycle import provider_mode, run_lifecycle
+    from batchform.progress import StepPrinter
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r}: expected text or json")
-    if provider not in ("auto", "offline", "registry"):
-        raise UsageError(f"--provider {provider!r}: expected auto, offline or registry")
-    report = run_lifecycle(stack, cast(ProviderMode, provider), keep)
-    if output_format == "json":
+    mode = provider_mode(provider)
+    interactive = sys.stdin.isatty()
+    if mode == "aws" and not yes and not interactive:
+        raise ApplyNotConfirmedError(
+            f"--provider {provider} creates real, billable AWS resources: pass --yes, or run on "
+            "a terminal to confirm the account and region before apply (nothing was run)"
+        )
+    printer = StepPrinter(sys.stdout) if output_format == "text" else None
+    if printer is not None:
+        printer.write_line(f"{stack}: lifecycle on a private copy, provider {mode}")
+
+    interrupts = Interrupts()
+
+    def ask(target: AwsTarget) -> bool:
+        question = f"Create these resources in AWS account {target.account}, {target.region}?"
+        with printer.paused() if printer is not None else nullcontext(), interrupts.suspended():
+            try:
+                return typer.confirm(question, default=False, err=True)
+            except (typer.Abort, EOFError):  # Ctrl-C or end of input: no
+                return False
+
+    confirm = (lambda target: True) if yes else (ask if interactive else None)
+    with interrupts.installed():
+        report = run_lifecycle(
+            stack, mode, keep, progress=printer, confirm=confirm, interrupts=interrupts
+        )
+    if printer is not None:
+        typer.echo(report.render_tail(shown=printer.shown))
+    else:
         import json
 
-        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
-    else:
-        typer.echo(report.render())
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    if report.interrupted:
+        raise InterruptedRunError(
+            f"{stack}: interrupted by {report.interrupted}", interrupts.exit_code
+        )
     failed = report.failed
     if failed is not None:
         raise LifecycleError(f"{stack}: failed at {failed.name}")
@@ -292,7 +338,9 @@ def lint(
     select: Annotated[
         str | None,
         typer.Option(
-            "--select", metavar="CODES", help="Only these rule codes, comma-separated (BF001,BF005)."
+            "--select",
+            metavar="CODES",
+            help="Only these rule codes, comma-separated (BF001,BF005).",
         ),
     ] = None,
     ignore: Annotated[

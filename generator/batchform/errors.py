@@ -151,6 +151,20 @@ class TerraformError(BatchformError):
         super().__init__(f"`{' '.join(self.command)}` {status}:\n{tail}")
 
 
+class ValidationFailedError(TerraformError):
+    """`terraform validate` found errors; carries them as the harness's Diagnostic objects."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        returncode: int | None,
+        rendered: str,
+        diagnostics: Sequence[object],
+    ) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__(command, returncode, rendered)
+
+
 class IdempotencyError(TerraformError):
     """A plan right after apply still wants changes: the configuration does not converge."""
 
@@ -186,6 +200,18 @@ class LifecycleError(BatchformError):
     """`batchform test` stopped at a failing step; the report says which and why."""
 
     exit_code = 1
+
+
+class ApplyNotConfirmedError(UsageError):
+    """The real provider would create resources and nobody confirmed it (no --yes, no answer)."""
+
+
+class InterruptedRunError(BatchformError):
+    """SIGINT or SIGTERM stopped the run; the exit code is 128 + the signal's number."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        self.exit_code = exit_code
+        super().__init__(message)
 
 
 class TerraformNotFoundError(BatchformError):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from batchform.errors import (
     DestroyFailedError,
@@ -22,7 +25,12 @@ from batchform.errors import (
     TerraformError,
     TerraformNotFoundError,
     UsageError,
+    ValidationFailedError,
 )
+
+if TYPE_CHECKING:
+    from batchform.interrupts import Interrupts
+    from batchform.provider.launcher import ProviderProcess
 
 OptionValue = str | int | float | bool | Path | Mapping[str, Any] | Sequence[str] | None
 
@@ -256,7 +264,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One diagnostic of `terraform validate -json`, rendered the way terraform prints it."""
+    """One terraform diagnostic: from `validate -json`, or read back from terraform's text."""
 
     severity: str
     summary: str
@@ -264,17 +272,32 @@ class Diagnostic:
     filename: str | None = None
     line: int | None = None
     code: str | None = None
+    address: str | None = None
 
     def render(self) -> str:
         """Terraform's human layout: severity, summary, where, the offending line, detail."""
         text = f"{self.severity.capitalize()}: {self.summary}"
+        where = [f"  with {self.address},"] if self.address else []
         if self.filename:
-            text += f"\n\n  on {self.filename} line {self.line}:"
+            where.append(f"  on {self.filename} line {self.line}:")
             if self.code is not None:
-                text += f"\n  {self.line}: {self.code.strip()}"
+                where.append(f"  {self.line}: {self.code.strip()}")
+        if where:
+            text += "\n\n" + "\n".join(where)
         if self.detail:
             text += f"\n\n{self.detail}"
         return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values: severity, summary, detail, address, filename, line."""
+        return {
+            "severity": self.severity,
+            "summary": self.summary,
+            "detail": self.detail,
+            "address": self.address,
+            "filename": self.filename,
+            "line": self.line,
+        }
 
 
 @dataclass(frozen=True)
@@ -287,6 +310,12 @@ class Validation:
     def render(self) -> str:
         """All diagnostics in terraform's human layout."""
         return "\n\n".join(diagnostic.render() for diagnostic in self.diagnostics)
+
+    def summary(self) -> str:
+        """`valid`, with the number of warnings when there are any."""
+        warnings = sum(d.severity == "warning" for d in self.diagnostics)
+        state = "valid" if self.valid else "invalid"
+        return f"{state}, {warnings} warning{'s' * (warnings != 1)}" if warnings else state
 
 
 def _diagnostics(document: Mapping[str, Any]) -> list[Diagnostic]:
@@ -302,8 +331,51 @@ def _diagnostics(document: Mapping[str, Any]) -> list[Diagnostic]:
                 filename=where.get("filename"),
                 line=(where.get("start") or {}).get("line"),
                 code=snippet.get("code"),
+                address=item.get("address"),
             )
         )
+    return found
+
+
+_DIAGNOSTIC_START = re.compile(r"^(Error|Warning): (.*)$")
+_DIAGNOSTIC_WITH = re.compile(r"^  with (.+),$")
+_DIAGNOSTIC_ON = re.compile(r"^  on (.+?) line (\d+)")
+_DIAGNOSTIC_SNIPPET = re.compile(r"^\s*\d+: ")
+_BOX = "│╷╵"
+
+
+def parse_diagnostics(output: str) -> list[Diagnostic]:
+    """The diagnostics in terraform's human output (`Error: ...`, `with ADDRESS,`, `on FILE
+    line N`, then the detail), for commands that have no JSON form of them."""
+    found: list[Diagnostic] = []
+    current: dict[str, Any] | None = None
+    detail: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            found.append(Diagnostic(detail="\n".join(detail).strip(), **current))
+
+    for raw in output.splitlines():
+        line = raw.lstrip(_BOX)
+        line = line[1:] if raw[:1] in _BOX and line.startswith(" ") else line
+        start = _DIAGNOSTIC_START.match(line)
+        if start:
+            close()
+            current, detail = {"severity": start[1].lower(), "summary": start[2].strip()}, []
+        elif current is None:
+            continue
+        elif (match := _DIAGNOSTIC_WITH.match(line)) and not detail:
+            current["address"] = match[1]
+        elif (match := _DIAGNOSTIC_ON.match(line)) and not detail:
+            current["filename"], current["line"] = match[1], int(match[2])
+        elif _DIAGNOSTIC_SNIPPET.match(line) and "filename" in current and not detail:
+            continue
+        elif raw[:1] == "╵":
+            close()
+            current = None
+        elif line.strip() or detail:
+            detail.append(line.rstrip())
+    close()
     return found
 
 
@@ -319,21 +391,103 @@ def _clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def _copy_ignore(keep_lock_file: bool, exclude: Path) -> Any:
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        skipped = {".terraform", ".git"}
-        if not keep_lock_file:
-            skipped.add(".terraform.lock.hcl")
-        return {
-            name
-            for name in names
-            if name in skipped
-            or name.endswith((".tfstate", ".tfstate.backup", ".tfplan"))
-            # The working copy itself, when the temporary directory lies inside the source.
-            or Path(directory, name) == exclude
-        }
+# Files and directories never copied into the working copy: terraform's own data and state.
+_SKIPPED_NAMES = {".terraform", ".git"}
+_SKIPPED_SUFFIXES = (".tfstate", ".tfstate.backup", ".tfplan")
+# What terraform reads as configuration in a module directory (OpenTofu adds .tofu files).
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
-    return ignore
+
+def check_configuration_dir(source_dir: Path) -> None:
+    """Raise UsageError unless `source_dir` is a directory holding Terraform configuration."""
+    if not source_dir.is_dir():
+        raise UsageError(f"{source_dir}: not a directory with a Terraform configuration")
+    try:
+        with os.scandir(source_dir) as entries:
+            names = [entry.name for entry in entries]
+    except OSError as error:
+        raise UsageError(f"{source_dir}: cannot read the directory: {error.strerror}") from None
+    if not any(name.endswith(TERRAFORM_SUFFIXES) for name in names):
+        raise UsageError(
+            f"{source_dir}: no Terraform configuration here (no .tf or .tf.json file); "
+            "give the directory of a root module, e.g. the --out of `batchform generate`"
+        )
+
+
+def copy_stack(source: Path, target: Path, *, keep_lock_file: bool, exclude: Path) -> None:
+    """Copy a stack for terraform: directories and regular files, symbolic links followed.
+
+    Leaves out terraform's data, state and plans (and the lock file unless `keep_lock_file`),
+    and `exclude` (the working copy itself, when it lies inside the source). Anything terraform
+    could not read the same way is a UsageError naming the path: a named pipe, socket or device,
+    a dangling symbolic link, a link loop, an unreadable file.
+    """
+    skipped = set(_SKIPPED_NAMES) if keep_lock_file else {*_SKIPPED_NAMES, ".terraform.lock.hcl"}
+    # An explicit work list, not recursion: depth is whatever the tree has.
+    pending: list[tuple[Path, Path, tuple[Path, ...]]] = [(source, target, (source.resolve(),))]
+    while pending:
+        directory, copy, ancestors = pending.pop()
+        copy.mkdir(exist_ok=True)
+        for path in _directory_entries(directory):
+            if path.name in skipped or path.name.endswith(_SKIPPED_SUFFIXES) or path == exclude:
+                continue
+            mode = _followed_mode(path)
+            if stat.S_ISDIR(mode):
+                real = path.resolve()
+                if real in ancestors:
+                    raise UsageError(
+                        f"{path}: a symbolic link to {real}, a directory it lies in: copying it "
+                        "would never end; remove the link or point it elsewhere"
+                    )
+                pending.append((path, copy / path.name, (*ancestors, real)))
+            elif stat.S_ISREG(mode):
+                _copy_file(path, copy / path.name)
+            else:
+                kind = next((text for test, text in _SPECIAL_FILES if test(mode)), "not a file")
+                raise UsageError(
+                    f"{path}: {kind}, not a regular file or directory; terraform cannot use it "
+                    "as configuration. Move it out of the stack directory."
+                )
+
+
+def _directory_entries(directory: Path) -> list[Path]:
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(Path(entry.path) for entry in entries)
+    except OSError as error:
+        raise UsageError(f"{directory}: cannot read the directory: {error.strerror}") from None
+
+
+def _followed_mode(path: Path) -> int:
+    """The mode of what `path` leads to, following symbolic links; UsageError if nothing."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        target = os.readlink(path) if path.is_symlink() else "?"
+        raise UsageError(
+            f"{path}: a symbolic link to {target}, which does not exist (a dangling link); "
+            "remove it or create its target"
+        ) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UsageError(
+                f"{path}: a loop of symbolic links that never reaches a file; remove the link"
+            ) from None
+        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    try:
+        shutil.copy2(source, target)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(f"{source}: cannot copy it into the working copy: {reason}") from None
 
 
 class Terraform:
@@ -352,16 +506,19 @@ class Terraform:
         work_root: str | Path | None = None,
     ) -> None:
         self.source_dir = Path(source_dir).resolve()
-        if not self.source_dir.is_dir():
-            raise UsageError(f"{source_dir}: not a directory with a Terraform configuration")
+        check_configuration_dir(self.source_dir)
         self.binary = find_terraform(binary)
         self.timeout = timeout
         self.retries = retries
         self.root = Path(tempfile.mkdtemp(prefix="batchform-", dir=work_root))
         self.workdir = self.root / "stack"
-        shutil.copytree(
-            self.source_dir, self.workdir, ignore=_copy_ignore(keep_lock_file, self.root)
-        )
+        try:
+            copy_stack(
+                self.source_dir, self.workdir, keep_lock_file=keep_lock_file, exclude=self.root
+            )
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         self.data_dir = self.root / "data"
         self.env = _clean_environment(env)
         self.env["TF_DATA_DIR"] = str(self.data_dir)
@@ -372,6 +529,10 @@ class Terraform:
         self._plan_vars: dict[Path, dict[str, Any]] = {}
         self.vars: dict[str, Any] = {}
         self.plugin_dir: Path | None = None
+        # TF_REATTACH_PROVIDERS for every command but init, once a provider process is attached.
+        self.reattach: dict[str, str] = {}
+        self.interrupts: Interrupts | None = None
+        self._provider: ProviderProcess | None = None
 
     def _use_cli_config(self, text: str | None) -> None:
         user_file = self.env.get("TF_CLI_CONFIG_FILE")
@@ -404,23 +565,38 @@ class Terraform:
 
     def _run_once(self, args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
         command = [self.binary, *args]
-        # A session of its own, so a timeout can end terraform and the providers it started.
+        # init installs from the plugin directory, so the working copy also works without the
+        # reattached provider (a kept copy destroyed by hand); every other command reattaches.
+        env = self.env if args[:1] == ["init"] else {**self.env, **self.reattach}
+        # A session of its own, so a timeout can end terraform and the providers it started,
+        # and Ctrl-C reaches batchform alone, which forwards it (see interrupts.py).
         process = subprocess.Popen(
             command,
             cwd=self.workdir,
-            env=self.env,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            # Terraform echoes file contents (fmt -diff), which need not be UTF-8.
+            encoding="utf-8",
+            errors="replace",
             start_new_session=True,
         )
+        watching = self.interrupts.watching(process) if self.interrupts else nullcontext()
         try:
-            stdout, stderr = process.communicate(timeout=timeout)
+            with watching:
+                stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             stdout, stderr = _stop(process)
             output = f"{stdout}{stderr}\n(no result after {timeout:g} s; stopped)"
             raise TerraformError([Path(self.binary).name, *args], None, output) from None
+        except BaseException:
+            # KeyboardInterrupt with no Interrupts installed: stop terraform as Ctrl-C would.
+            _interrupt(process)
+            _end_leftovers(process)
+            raise
+        if self.interrupts is not None and self.interrupts.count:
+            _end_leftovers(process)
         return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
     def run(self, command: str, *, ok_codes: Sequence[int] = (0,), **options: OptionValue) -> str:
@@ -447,11 +623,8 @@ class Terraform:
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-        shutil.copytree(
-            Path(source_dir).resolve(),
-            self.workdir,
-            ignore=_copy_ignore(False, self.root),
-            dirs_exist_ok=True,
+        copy_stack(
+            Path(source_dir).resolve(), self.workdir, keep_lock_file=False, exclude=self.root
         )
         self.init(plugin_dir=self.plugin_dir)
 
@@ -462,8 +635,11 @@ class Terraform:
         document = _parse_json(result, args, self.binary)
         validation = Validation(bool(document.get("valid")), _diagnostics(document))
         if not validation.valid:
-            raise TerraformError(
-                [Path(self.binary).name, *args], result.returncode, validation.render()
+            raise ValidationFailedError(
+                [Path(self.binary).name, *args],
+                result.returncode,
+                validation.render(),
+                validation.diagnostics,
             )
         return validation
 
@@ -544,8 +720,52 @@ class Terraform:
         finally:
             self.destroy()
 
+    def attach_provider(self, provider: ProviderProcess) -> None:
+        """Run every later command but init against `provider` (TF_REATTACH_PROVIDERS)."""
+        self.reattach = provider.reattach_env()
+
+    def start_offline_provider(self) -> ProviderProcess:
+        """Launch one offline provider process for this working copy (attach it once terraform
+        init is done); close() stops it. Its simulated account lives in this copy's data
+        directory, as with a provider terraform starts itself."""
+        from batchform.provider.launcher import ProviderProcess
+
+        self.stop_offline_provider()
+        self._provider = ProviderProcess.launch(
+            data_dir=self.data_dir, log=self.root / "provider.log", env=self.env
+        )
+        return self._provider
+
+    def has_offline_provider(self) -> bool:
+        """True while a provider process started for this copy runs."""
+        return self._provider is not None
+
+    def offline_provider(self) -> ProviderProcess:
+        """The provider process start_offline_provider launched."""
+        if self._provider is None:
+            raise UsageError("no offline provider process was started for this working copy")
+        return self._provider
+
+    def stop_offline_provider(self) -> None:
+        """Stop the provider process start_offline_provider launched, if any."""
+        if self._provider is not None:
+            self._provider.stop()
+            self._provider = None
+        self.reattach = {}
+
+    def destroy_command(self) -> str:
+        """The shell command that destroys this working copy's resources later, by hand."""
+        args = build_args("destroy", vars=self.vars)
+        retry = " ".join(shlex.quote(part) for part in [Path(self.binary).name, *args])
+        return (
+            f"cd {shlex.quote(str(self.workdir))} && "
+            f"TF_DATA_DIR={shlex.quote(str(self.data_dir))} {retry}"
+        )
+
     def close(self, *, keep: bool = False) -> Path | None:
-        """Delete the working copy unless asked to keep it or destroy failed; return what is kept."""
+        """Stop the provider process this copy started, then delete the working copy unless
+        asked to keep it or destroy failed; return what is kept."""
+        self.stop_offline_provider()
         if keep or self.state_kept:
             return self.root
         shutil.rmtree(self.root, ignore_errors=True)
@@ -583,6 +803,30 @@ def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
         except subprocess.TimeoutExpired:
             continue
     return "", ""
+
+
+def _end_leftovers(process: subprocess.Popen[str]) -> None:
+    """After an interrupted terraform exits: end what is left of its process group, such as
+    the children of a local-exec provisioner terraform killed (their `sh` dies, they live on)."""
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+
+
+def _interrupt(process: subprocess.Popen[str], grace: float = 60.0) -> None:
+    """One SIGINT, as a terminal's Ctrl-C: terraform stops gracefully and keeps its state; then
+    wait for it. A second KeyboardInterrupt while waiting ends the whole group at once."""
+    if process.poll() is not None:
+        return
+    try:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=grace)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+    except BaseException:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
 
 
 def _parse_json(

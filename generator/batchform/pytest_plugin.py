@@ -6,8 +6,16 @@
         plan_inventory(stack.plan, "tests/plans/stack.yaml")
 
 The stack is copied, initialised, validated, planned, applied and planned again (that plan must
-be empty); it is destroyed when the test ends. Options: --batchform-provider auto|offline|registry,
+be empty); it is destroyed when the test ends. Options: --batchform-provider offline|aws|auto
+(default offline; aws, also spelled registry, creates real resources with your credentials),
 --batchform-keep, --batchform-update-plans.
+
+With the offline provider, every stack of a pytest session (of each xdist worker) runs against
+one provider process, started when the first stack needs it and stopped when the session ends:
+one simulated account, as stacks applied side by side would share one AWS account (names must
+not clash), at the cost of one process start per session. That is safe because every stack is
+destroyed when its test ends, so the next test starts from an account without it. With
+--batchform-keep, stacks outlive their tests, so each gets a process and an account of its own.
 
 It loads in every pytest run of every user who installed batchform, so it imports only pytest
 and the standard library here; the harness and the generator are imported when a fixture runs.
@@ -27,6 +35,7 @@ import pytest
 if TYPE_CHECKING:
     from batchform.harness import Plan, Terraform
     from batchform.lifecycle import ProviderMode
+    from batchform.provider.launcher import ProviderProcess
 
 _KEPT = pytest.StashKey[list[str]]()
 # A stack directory, a spec file, a spec mapping, a batchform Spec, or None (the default spec).
@@ -38,10 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("batchform", "batchform Terraform lifecycle tests")
     group.addoption(
         "--batchform-provider",
-        choices=("auto", "offline", "registry"),
-        default="auto",
-        help="hashicorp/aws for stack fixtures: auto (the real one if terraform init can "
-        "install it, else the offline one), offline, or registry. Default: auto.",
+        choices=("offline", "aws", "auto", "registry"),
+        default="offline",
+        help="hashicorp/aws for stack fixtures: offline (batchform's stand-in, no AWS), aws "
+        "(or registry: the real one, creating real resources with your credentials), or auto "
+        "(the real one if terraform init can install it, else offline). Default: offline.",
     )
     group.addoption(
         "--batchform-keep",
@@ -131,14 +141,43 @@ def stack_directory(source: StackSource, out_dir: Path) -> Path:
     return out_dir
 
 
+class SessionProvider:
+    """The offline provider process shared by a session's stacks, started on first use."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.process: ProviderProcess | None = None
+
+    def get(self) -> ProviderProcess:
+        """The running process (started now if need be)."""
+        from batchform.provider.launcher import ProviderProcess
+
+        if self.process is None or not self.process.running():
+            root = self.tmp_path_factory.mktemp("batchform-provider")
+            self.process = ProviderProcess.start(data_dir=root / "data", log=root / "provider.log")
+        return self.process
+
+    def stop(self) -> None:
+        """Stop the process, if one was started."""
+        if self.process is not None:
+            self.process.stop()
+            self.process = None
+
+
 class StackFactory:
     """Applies stacks for one test and destroys them all when the test ends."""
 
-    def __init__(self, config: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        tmp_path_factory: pytest.TempPathFactory,
+        shared: SessionProvider | None = None,
+    ) -> None:
         self.provider: ProviderMode = config.getoption("batchform_provider")
         self.keep = bool(config.getoption("batchform_keep"))
         self.kept = config.stash[_KEPT]
         self.tmp_path_factory = tmp_path_factory
+        self.shared = None if self.keep else shared
         self.stacks: list[AppliedStack] = []
 
     def __call__(
@@ -151,17 +190,17 @@ class StackFactory:
     ) -> AppliedStack:
         """Init, validate, plan and apply `source`; check a second plan is empty."""
         from batchform.harness import Terraform
-        from batchform.lifecycle import init_provider, registry_provider_unavailable
+        from batchform.lifecycle import init_provider, provider_mode, registry_provider_unavailable
 
-        mode = provider or self.provider
-        if mode == "registry":
+        mode = provider_mode(provider or self.provider)
+        if mode == "aws":
             reason = registry_provider_unavailable()
             if reason:
                 pytest.skip(f"real hashicorp/aws provider cannot be installed: {reason}")
         directory = stack_directory(source, self.tmp_path_factory.mktemp("batchform-stack"))
         tf = Terraform(directory)
         try:
-            used, note = init_provider(tf, mode)
+            used, note = init_provider(tf, mode, shared=self.shared.get if self.shared else None)
             tf.validate()
             plan = tf.plan(vars=vars)
         except BaseException:
@@ -181,10 +220,8 @@ class StackFactory:
         for stack in reversed(self.stacks):
             tf = stack.terraform
             if self.keep:
-                self.kept.append(
-                    f"{tf.workdir}: destroy with `cd {tf.workdir} && "
-                    f"TF_DATA_DIR={tf.data_dir} terraform destroy`"
-                )
+                self.kept.append(f"{tf.workdir}: destroy with `{tf.destroy_command()}`")
+                tf.close(keep=True)  # stops its provider process; the copy stays
                 continue
             try:
                 tf.destroy()
@@ -197,12 +234,24 @@ class StackFactory:
             raise errors[0]
 
 
+@pytest.fixture(scope="session")
+def batchform_offline_provider(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SessionProvider]:
+    """The offline provider process of this session (see the module's docstring)."""
+    shared = SessionProvider(tmp_path_factory)
+    yield shared
+    shared.stop()
+
+
 @pytest.fixture
 def batchform_stack(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    batchform_offline_provider: SessionProvider,
 ) -> Iterator[StackFactory]:
     """Factory: `batchform_stack(dir_or_spec)` applies a stack and destroys it after the test."""
-    factory = StackFactory(request.config, tmp_path_factory)
+    factory = StackFactory(request.config, tmp_path_factory, batchform_offline_provider)
     yield factory
     factory.finish()
 

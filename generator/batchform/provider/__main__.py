@@ -1,12 +1,12 @@
-"""Entry point Terraform runs (through the installed launcher): serve the offline provider."""
+"""Entry point of the offline provider: `--reattach` when batchform starts it, else terraform's."""
 
 import os
 import sys
 
-from batchform.provider.server import serve
+from batchform.provider.server import serve, serve_reattachable
 
-code = serve()
+code = serve_reattachable() if sys.argv[1:] == ["--reattach"] else serve()
 sys.stdout.flush()
 sys.stderr.flush()
-# Terraform starts the plugin several times per command; skip the slow teardown of gRPC threads.
+# Skip the slow teardown of gRPC's threads: everything worth keeping is written.
 os._exit(code)
