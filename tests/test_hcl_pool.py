@@ -17,7 +17,7 @@ SCRIPT = """
 import os, sys, time
 from batchform.hcl import pool
 def hang(item):
-    os.write(1, f"worker {os.getpid()}\n".encode())  # one write: workers share the pipe
+    os.write(1, f"worker {os.getpid()}\\n".encode())  # one write: workers share the pipe
     time.sleep(120)
 pool.parallel_map(hang, list(range(4)))
 """
