@@ -239,11 +239,13 @@ def _network(account: Account, snapshot: Snapshot) -> None:
         for group in (ce.get("computeResources") or {}).get("securityGroupIds", [])
     )
     if subnet_ids:
-        snapshot.subnets = _by_ids(account, "DescribeSubnets", "Subnets", "subnet-id", subnet_ids)
+        snapshot.subnets = account.pages(
+            "ec2", "DescribeSubnets", "Subnets", Filters=_ids("subnet-id", subnet_ids)
+        )
         _note_absent(snapshot, "subnet", subnet_ids, (s["SubnetId"] for s in snapshot.subnets))
     if group_ids:
-        snapshot.security_groups = _by_ids(
-            account, "DescribeSecurityGroups", "SecurityGroups", "group-id", group_ids
+        snapshot.security_groups = account.pages(
+            "ec2", "DescribeSecurityGroups", "SecurityGroups", Filters=_ids("group-id", group_ids)
         )
         _note_absent(
             snapshot, "security_group", group_ids, (g["GroupId"] for g in snapshot.security_groups)
@@ -283,10 +285,10 @@ def _vpcs(account: Account, snapshot: Snapshot, vpc_ids: list[str]) -> None:
     )
 
 
-def _by_ids(account: Account, operation: str, key: str, name: str, ids: list[str]) -> list[Item]:
-    """Describe by a filter, which answers without the ids it does not find (asking by id
-    fails the whole request on the first missing one)."""
-    return account.pages("ec2", operation, key, Filters=[{"Name": name, "Values": ids}])
+def _ids(name: str, ids: list[str]) -> list[dict[str, Any]]:
+    """A filter by id: it answers without the ids it does not find, where asking by id fails
+    the whole request on the first missing one."""
+    return [{"Name": name, "Values": ids}]
 
 
 def _note_absent(snapshot: Snapshot, kind: str, wanted: list[str], found: Iterable[str]) -> None:

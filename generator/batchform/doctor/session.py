@@ -9,6 +9,7 @@ exchanges of the chain itself (STS AssumeRole*, SSO) pass, which change nothing 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +50,7 @@ _THROTTLED = frozenset(
         "RequestThrottled",
     }
 )
+_XML_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.S)
 # Retries botocore makes (standard mode, backing off) before a throttled request fails.
 MAX_ATTEMPTS = 6
 
@@ -171,8 +173,17 @@ class Account:
     def _client_error(self, service: str, operation: str, code: str, error: Any) -> BatchformError:
         message = str(error.response.get("Error", {}).get("Message", "")) or str(error)
         action = iam_actions.action(service, operation)
-        if code in _DENIED:
-            return AccessDeniedError(iam_actions.denied_action(message) or action, message)
+        if code.isdigit():
+            # A body botocore could not parse (an emulator answering in another protocol):
+            # the HTTP status is the code, and the message may sit in an XML error.
+            found = _XML_MESSAGE.search(message)
+            message = found.group(1) if found else message
+        if code in _DENIED or code == "403":
+            denied = iam_actions.denied_action(message)
+            # IAM matches actions case-insensitively; say the canonical name.
+            if denied is None or denied.lower() == action.lower():
+                denied = action
+            return AccessDeniedError(denied, message)
         if code in _BAD_CREDENTIALS:
             return AccountError(
                 f"AWS did not accept the credentials ({code} on {action}): {message}; check "
