@@ -281,3 +281,51 @@ def test_bad_endpoint_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         timeout=60,
     )
     assert run.returncode == 2 and "--endpoint-url" in run.stderr
+
+
+def test_fargate_job_without_a_public_ip_in_a_subnet_without_nat(aws: Builder) -> None:
+    built = aws.build(HEALTHY)
+    # A Fargate compute environment in the public subnet (internet gateway route, no NAT).
+    public = aws.ec2.describe_subnets(
+        Filters=[{"Name": "cidr-block", "Values": ["10.0.128.0/24"]}]
+    )["Subnets"][0]["SubnetId"]
+    role = aws.iam.get_role(RoleName="AWSServiceRoleForbatch")["Role"]["Arn"]
+    ce = aws.batch.create_compute_environment(
+        computeEnvironmentName="demo-fargate",
+        type="MANAGED",
+        state="ENABLED",
+        serviceRole=role,
+        computeResources={
+            "type": "FARGATE",
+            "maxvCpus": 8,
+            "subnets": [public],
+            "securityGroupIds": [built.security_group],
+        },
+    )
+    aws.batch.create_job_queue(
+        jobQueueName="fargate-queue",
+        state="ENABLED",
+        priority=1,
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce["computeEnvironmentArn"]}],
+    )
+    aws.batch.register_job_definition(
+        jobDefinitionName="fargate-job",
+        type="container",
+        platformCapabilities=["FARGATE"],
+        containerProperties={
+            "image": PUBLIC_IMAGE,
+            "executionRoleArn": "arn:aws:iam::123456789012:role/demo-execution",
+            "resourceRequirements": [
+                {"type": "VCPU", "value": "0.5"},
+                {"type": "MEMORY", "value": "1024"},
+            ],
+        },
+    )
+    fargate = Built(queue="fargate-queue", job_definition="fargate-job")
+    aws.submit_runnable(fargate)
+    run = doctor(aws.url, "--queue", "fargate-queue", "--format", "json")
+    assert run.returncode == 1, run.stderr
+    found = json.loads(run.stdout)
+    # No public IP and no NAT: nothing reaches the registry, nor CloudWatch Logs (a warning).
+    assert {finding["code"] for finding in found} == {"BF008", "BF019", "BF023"}
+    assert any("assignPublicIp is not ENABLED" in finding["message"] for finding in found)
