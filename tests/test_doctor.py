@@ -261,6 +261,7 @@ def test_endpoint_that_does_not_answer(aws: Builder) -> None:
         (["--grace", "-1"], "--grace"),
         (["--format", "xml"], "--format"),
         (["--queue", " "], "--queue: empty"),
+        (["--region", "us-east-9"], "did you mean"),
     ],
 )
 def test_bad_usage(
@@ -269,6 +270,7 @@ def test_bad_usage(
     # Refused before any request: the endpoint is never contacted.
     fake_credentials(monkeypatch, "http://127.0.0.1:9", tmp_path)
     run = doctor("http://127.0.0.1:9", *args)
+    assert "Traceback" not in run.stderr
     assert run.returncode == 2 and said in run.stderr, run.stderr
 
 

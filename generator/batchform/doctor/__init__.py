@@ -78,6 +78,7 @@ def diagnose(
     from batchform.lint.rules import all_rules
 
     _check_usage(job_id, queue, endpoint_url, output_format, grace)
+    _check_region(region)
     account = Account(region=region, profile=profile, endpoint_url=endpoint_url)
     snapshot = inquire(account, job_id=job_id, queue=queue, now=now, grace=grace)
     model = configuration(snapshot)
@@ -115,6 +116,17 @@ def _check_usage(
         )
     if grace < timedelta(0):
         raise UsageError("--grace: expected 0 minutes or more")
+
+
+def _check_region(region: str | None) -> None:
+    """A region botocore knows (a typo would only show as an endpoint that does not answer)."""
+    from batchform.aws import regions
+
+    if region is None or regions.is_region(region):
+        return
+    closest = regions.closest(region)
+    hint = f"; did you mean {closest!r}?" if closest else ""
+    raise UsageError(f"--region {region!r}: not an AWS region botocore knows{hint}")
 
 
 def _text(doctor: DoctorResult, rendered: str) -> str:
