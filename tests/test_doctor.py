@@ -103,6 +103,17 @@ BROKEN = [
         "outside private ECR",
     ),
     (
+        "private ECR image of another region with no NAT",
+        replace(
+            HEALTHY,
+            nat=False,
+            endpoints=True,
+            image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello:1",
+        ),
+        "BF205",
+        "private ECR of eu-west-1",
+    ),
+    (
         "S3 gateway endpoint not on the compute route table",
         replace(HEALTHY, nat=False, endpoints=True, s3_on_route_table=False),
         "BF026",

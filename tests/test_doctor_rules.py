@@ -205,5 +205,5 @@ def test_overview_names_each_step() -> None:
 
 def test_account_rules_stay_silent_on_terraform_source() -> None:
     # Source has no jobs, clusters or statuses: the fixtures' trees never trigger them.
-    assert ACCOUNT_ONLY == {"BF200", "BF201", "BF202", "BF203", "BF204"}
+    assert ACCOUNT_ONLY == {"BF200", "BF201", "BF202", "BF203", "BF204", "BF205"}
     assert ACCOUNT_ONLY <= set(RULE_CODES)

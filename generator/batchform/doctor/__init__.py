@@ -36,6 +36,7 @@ RULE_CODES = (
     "BF202",
     "BF203",
     "BF204",
+    "BF205",
 )
 FORMATS = ("text", "json", "sarif")
 

@@ -50,6 +50,7 @@ from batchform.lint.rules import (
     bf202_queue_blocked,
     bf203_desired_vcpus_zero,
     bf204_queue_disabled,
+    bf205_ecr_other_region,
 )
 from batchform.lint.rules.rule import Hit, Rule, hit
 
@@ -92,6 +93,7 @@ RULES: tuple[Rule, ...] = (
     bf202_queue_blocked.RULE,
     bf203_desired_vcpus_zero.RULE,
     bf204_queue_disabled.RULE,
+    bf205_ecr_other_region.RULE,
 )
 
 # The rules that read only what a live account shows.
