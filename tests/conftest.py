@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The moto server and account fixtures of the doctor tests.
+pytest_plugins = ["doctor_support"]
+
 GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parents[1]
 

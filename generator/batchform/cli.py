@@ -383,6 +383,85 @@ def lint(
 @app.command(
     cls=Command,
     epilog="""
+        batchform doctor --queue hello-batch-default
+        batchform doctor --job 4db07bcd-aefb-4476-9b15-f6c50b241b17 --region eu-west-1
+        batchform doctor --profile prod --format sarif > doctor.sarif
+        batchform doctor --endpoint-url http://127.0.0.1:5000 --region us-east-1 --queue q
+    """,
+)
+def doctor(
+    *,
+    job: Annotated[
+        str | None, typer.Option("--job", metavar="ID", help="The job to explain (its id).")
+    ] = None,
+    queue: Annotated[
+        str | None,
+        typer.Option(
+            "--queue",
+            metavar="NAME",
+            help="The job queue to explain (name or ARN). Without --job or --queue: every "
+            "queue with RUNNABLE jobs.",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", metavar="REGION", help="AWS region (else AWS_REGION or the profile's)."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", metavar="NAME", help="AWS profile (else the default credentials chain)."),
+    ] = None,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint-url", metavar="URL", help="Send every request to this endpoint (an emulator)."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="Output: text, json or sarif (SARIF 2.1.0)."),
+    ] = "text",
+    grace: Annotated[
+        float,
+        typer.Option(
+            "--grace",
+            metavar="MINUTES",
+            help="How long AWS gets to scale for a job or register an instance before doctor "
+            "calls it stuck.",
+        ),
+    ] = 10.0,
+) -> None:
+    """Ask AWS why jobs stay RUNNABLE: walk the job, its queue, the compute environments, their
+    ECS cluster and instances, the roles and the network, with read-only requests only, and
+    report the causes with the lint rules' codes.
+
+    Exit 1 when it finds a cause, 0 when the chain is healthy (for instance when the job is
+    waiting for capacity), 2 for bad usage, missing credentials or a permission AWS denied
+    (naming the IAM action). `batchform explain CODE` tells more about a finding."""
+    from datetime import timedelta
+
+    from batchform.doctor import diagnose
+    from batchform.errors import UsageError
+
+    if not 0 <= grace <= 7 * 24 * 60:  # also refuses nan
+        raise UsageError(f"--grace {grace:g}: expected minutes from 0 to a week (10080)")
+    result = diagnose(
+        job_id=job,
+        queue=queue,
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        output_format=output_format,
+        grace=timedelta(minutes=grace),
+    )
+    typer.echo(result.rendered)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command(
+    cls=Command,
+    epilog="""
         batchform explain BF005
         batchform explain
     """,

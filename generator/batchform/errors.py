@@ -218,3 +218,34 @@ class TerraformNotFoundError(BatchformError):
     """No terraform (or tofu) binary could be found."""
 
     exit_code = 2
+
+
+class AccountError(BatchformError):
+    """`batchform doctor` could not ask AWS what it needs: no credentials or region, an
+    endpoint that does not answer, a request AWS refused, a job or queue that does not exist."""
+
+    exit_code = 2
+
+
+class AccessDeniedError(AccountError):
+    """AWS refused a read doctor needs; names the IAM action to allow."""
+
+    def __init__(self, action: str, detail: str) -> None:
+        self.action = action
+        super().__init__(
+            f"AWS denied {action}: {detail}. Allow {action} to the identity doctor runs as "
+            "(README: `batchform doctor` lists every action it needs, as a ready policy)"
+        )
+
+
+class ReadOnlyViolation(BatchformError):
+    """doctor was about to send a request that is not a Describe, List or Get: a bug."""
+
+    exit_code = 70
+
+    def __init__(self, service: str, operation: str) -> None:
+        self.operation = f"{service}:{operation}"
+        super().__init__(
+            f"refused to send {service} {operation}: batchform doctor sends only Describe, "
+            "List and Get requests. This is a bug in batchform; please report it."
+        )

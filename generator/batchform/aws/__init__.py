@@ -15,6 +15,8 @@ here and keep no copies:
   validators (``validators``).
 - ``rules``: what AWS refuses that no schema or validator expresses.
 - ``secrets``: secret references a job can read, the IAM resources they need, KMS key ARNs.
+- ``job_states``: job and resource statuses, and the reasons Batch gives for a blocked queue.
+- ``iam_actions``: the IAM action behind each API request, and which requests only read.
 
 Each module loads its data lazily, so importing one costs nothing at CLI startup.
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 PRIVATE_REGISTRY = re.compile(
-    r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/"
+    r"^[0-9]{12}\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
 )
 # What marks a registry host as private ECR when the account or region is not known yet.
 _PRIVATE_HOST_PART = re.compile(r"\.dkr\.ecr(?:-fips)?\.")
@@ -23,6 +23,14 @@ EXAMPLE = "<account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>"
 def is_private_image(reference: str) -> bool:
     """Whether a fully known image reference is in a private ECR registry."""
     return PRIVATE_REGISTRY.match(reference) is not None
+
+
+def registry_region(reference: str) -> str | None:
+    """The region of the private ECR registry an image reference names, if it names one. VPC
+    endpoints reach only their own region's ECR (the ecr.api and ecr.dkr services are regional:
+    com.amazonaws.<region>.ecr.dkr)."""
+    found = PRIVATE_REGISTRY.match(reference)
+    return found.group("region") if found else None
 
 
 def names_private_registry(text: str) -> bool:

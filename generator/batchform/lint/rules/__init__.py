@@ -4,6 +4,11 @@ A rule reads the resource model (`batchform.lint.model`) and the AWS knowledge h
 (`batchform.lint.knowledge`) only, never the engine: the same rules can judge a configuration
 read from source, from a plan, or from an account. A new rule is a module here with a `RULE`,
 listed in `RULES`, with failing and passing fixtures under `tests/lint/<code>/`.
+
+Rules BF200 and up judge what only a live account shows (an INVALID compute environment, the
+jobs in a queue, the instances in an ECS cluster): Terraform source never holds it, so they
+stay silent in `batchform lint` and speak in `batchform doctor`; their tests build accounts
+instead of fixtures (`tests/test_doctor_rules.py`, `tests/test_doctor.py`).
 """
 
 from __future__ import annotations
@@ -33,15 +38,23 @@ from batchform.lint.rules import (
     bf022_custom_ami,
     bf023_support_endpoints,
     bf024_module_cycle,
+    bf025_endpoint_private_dns,
+    bf026_s3_gateway_routes,
     bf100_unknown_argument,
     bf101_missing_argument,
     bf102_repeated_block,
     bf103_computed_attribute,
     bf104_argument_type,
+    bf200_compute_environment_invalid,
+    bf201_instances_not_joined,
+    bf202_queue_blocked,
+    bf203_desired_vcpus_zero,
+    bf204_queue_disabled,
+    bf205_ecr_other_region,
 )
 from batchform.lint.rules.rule import Hit, Rule, hit
 
-__all__ = ["RULES", "Hit", "Rule", "all_rules", "hit"]
+__all__ = ["ACCOUNT_ONLY", "RULES", "Hit", "Rule", "all_rules", "hit"]
 
 RULES: tuple[Rule, ...] = (
     bf001_ce_replacement.RULE,
@@ -68,12 +81,23 @@ RULES: tuple[Rule, ...] = (
     bf022_custom_ami.RULE,
     bf023_support_endpoints.RULE,
     bf024_module_cycle.RULE,
+    bf025_endpoint_private_dns.RULE,
+    bf026_s3_gateway_routes.RULE,
     bf100_unknown_argument.RULE,
     bf101_missing_argument.RULE,
     bf102_repeated_block.RULE,
     bf103_computed_attribute.RULE,
     bf104_argument_type.RULE,
+    bf200_compute_environment_invalid.RULE,
+    bf201_instances_not_joined.RULE,
+    bf202_queue_blocked.RULE,
+    bf203_desired_vcpus_zero.RULE,
+    bf204_queue_disabled.RULE,
+    bf205_ecr_other_region.RULE,
 )
+
+# The rules that read only what a live account shows.
+ACCOUNT_ONLY = frozenset(rule.code for rule in RULES if rule.code >= "BF200")
 
 
 def all_rules() -> dict[str, Rule]:
