@@ -1,0 +1,40 @@
+"""Amazon S3 bucket names, for the S3 backend that holds a stack's Terraform state.
+
+Source: the Amazon S3 user guide, "General purpose bucket naming rules".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+SOURCE = "Amazon S3 user guide, General purpose bucket naming rules"
+# 3 to 63 lower-case letters, numbers, periods and hyphens, beginning and ending with a letter
+# or number.
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
+RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why S3 refuses a general purpose bucket name, or None."""
+    if not BUCKET_NAME.match(name):
+        return (
+            "a bucket name has 3 to 63 lower-case letters, numbers, periods and hyphens, and "
+            "begins and ends with a letter or number"
+        )
+    if ".." in name:
+        return "a bucket name must not hold two adjacent periods"
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        pass
+    else:
+        return "a bucket name must not be formatted as an IP address"
+    for prefix in RESERVED_PREFIXES:
+        if name.startswith(prefix):
+            return f"a bucket name must not start with {prefix!r}"
+    for suffix in RESERVED_SUFFIXES:
+        if name.endswith(suffix):
+            return f"a bucket name must not end with {suffix!r}"
+    return None
