@@ -1,6 +1,7 @@
-"""Amazon S3 bucket names, for the S3 backend that holds a stack's Terraform state.
+"""Amazon S3 bucket names and state keys, for the S3 backend that holds a stack's state.
 
-Source: the Amazon S3 user guide, "General purpose bucket naming rules".
+Sources: the Amazon S3 user guide, "General purpose bucket naming rules"; for the key, the
+validation of Terraform's own S3 backend (its `terraform init` messages, Terraform 1.11).
 """
 
 from __future__ import annotations
@@ -37,4 +38,15 @@ def bucket_name_problem(name: str) -> str | None:
     for suffix in RESERVED_SUFFIXES:
         if name.endswith(suffix):
             return f"a bucket name must not end with {suffix!r}"
+    return None
+
+
+def state_key_problem(key: str) -> str | None:
+    """Why Terraform's S3 backend refuses a state key, or None."""
+    if not key.strip():
+        return "the state key cannot be empty"
+    if key.startswith("/") or key.endswith("/"):
+        return "the state key must not start or end with '/' (Terraform's S3 backend)"
+    if "//" in key:
+        return "the state key must not contain '//' (Terraform's S3 backend)"
     return None
