@@ -39,11 +39,26 @@ def test_help_everywhere(args: list[str]) -> None:
 def test_generate_default_stack(tmp_path: Path) -> None:
     result = run("generate", "--out", "stack", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "24 written" in result.stdout
+    assert "26 written" in result.stdout
     assert (tmp_path / "stack/main.tf").is_file()
     assert (tmp_path / "stack/modules/job_definition/README.md").is_file()
     again = run("generate", "--out", "stack", cwd=tmp_path)
-    assert again.returncode == 0 and "0 written, 24 unchanged" in again.stdout
+    assert again.returncode == 0 and "0 written, 26 unchanged" in again.stdout
+
+
+def test_generate_warns_on_stderr_and_succeeds(tmp_path: Path) -> None:
+    text = (tmp_path / "spec.toml")
+    text.write_text(
+        'name = "w"\n[[compute_environments]]\nname = "ce"\nimage_id = "ami-0123456789abcdef0"\n'
+        '[[job_queues]]\nname = "q"\ncompute_environments = ["ce"]\n'
+    )
+    result = run("generate", "spec.toml", "--out", "stack", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(
+        'batchform: warning: spec.toml:4: compute_environments "ce": image_id: an AMI of your '
+        "own must run the Amazon ECS container agent"
+    )
+    assert "written" in result.stdout and "warning" not in result.stdout
 
 
 def test_init_then_generate(tmp_path: Path) -> None:

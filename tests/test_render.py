@@ -31,6 +31,13 @@ def render(data: dict[str, Any]) -> dict[str, str]:
     return render_stack(Spec.model_validate(data))
 
 
+def with_fair_share(data: dict[str, Any], shares: dict[str, Any]) -> dict[str, Any]:
+    """The starter with fair share on its queue; its job then needs a scheduling priority."""
+    data["job_queues"][0]["fair_share"] = {"shares": shares}
+    data["job_definitions"][0]["scheduling_priority"] = 1
+    return data
+
+
 def test_a_stack_named_sg_gets_security_group_names_ec2_accepts() -> None:
     data = starter()
     data["name"] = "sg-data"
@@ -52,7 +59,7 @@ def test_the_readme_submits_to_a_fair_share_queue_with_a_share_identifier(
     shares: dict[str, int], identifier: str
 ) -> None:
     data = starter()
-    data["job_queues"][0]["fair_share"] = {"shares": shares}
+    with_fair_share(data, shares)
     readme = render(data)["README.md"]
     assert f"  --share-identifier {identifier}\n```" in readme
     assert f"--share-identifier {identifier}`." in readme
@@ -64,7 +71,7 @@ def test_fair_share_replaces_the_queue_when_it_is_switched() -> None:
     assert "replace_triggered_by = [terraform_data.scheduling.output]" in queue
     assert 'input = "first-in-first-out"' in queue
     data = starter()
-    data["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
+    with_fair_share(data, {"teama": 1})
     assert 'input = "fair-share"' in render(data)["modules/job_queue/main.tf"]
 
 
@@ -87,7 +94,7 @@ def secret_stack() -> dict[str, Any]:
     data = starter()
     data["name"] = "sg-secrets"
     data["secrets_kms_key_arn"] = KEY
-    data["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
+    with_fair_share(data, {"teama": 1})
     data["job_definitions"][0]["secrets"] = {
         "DB_PASSWORD": f"{SECRET}:password::",
         "API_TOKEN": f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/token",
