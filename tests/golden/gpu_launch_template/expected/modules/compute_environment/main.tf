@@ -30,7 +30,7 @@ resource "aws_batch_compute_environment" "this" {
     }
 
     # latest_version, never "$Latest" (read once when the environment is created): each new
-    # template version is a change of the environment, applied in place as an infrastructure update.
+    # template version is a change of the environment, which AWS applies in place.
     launch_template {
       launch_template_id = aws_launch_template.instance.id
       version            = aws_launch_template.instance.latest_version
