@@ -254,7 +254,8 @@ class _Checker:
             if not ce.is_fargate:
                 self._expect(calls, f"compute_environment_{ce.name}", {
                     "instance_types": ce.resolved_instance_types,
-                    "min_vcpus": ce.resolved_min_vcpus})
+                    "min_vcpus": ce.resolved_min_vcpus,
+                    "image_type": ce.resolved_image_type})
         for queue in spec.job_queues:
             call = f"job_queue_{queue.name}"
             self._expect(calls, call, {"name": f"{spec.name}-{queue.name}",
@@ -271,6 +272,8 @@ class _Checker:
                 "name": f"{spec.name}-{job.name}", "image": f'${{var.images["{job.name}"]}}',
                 "command": job.command, "memory": job.memory, "retry_attempts": job.attempts})
             self._expect_default(tunables, "images", job.name, job.image)
+            self._expect(calls, call, {"gpus": job.gpus, "scheduling_priority":
+                                       job.scheduling_priority, "nodes": job.nodes})
             body = calls[call]
             if float(body.get("vcpus", "nan")) != job.vcpus:
                 self.fail("main.tf", f"{call}: vcpus {body.get('vcpus')} != {job.vcpus}",
@@ -280,6 +283,8 @@ class _Checker:
                 if value(body.get(field, {})) != given:
                     self.fail("main.tf", f"{call}: {field} does not read back as the spec's",
                               f'module "{call}"')
+        if ("backend.tf" in self.files) != (spec.backend is not None):
+            self.fail("main.tf", "backend.tf must exist exactly when the spec has a backend")
         provider_tags: dict[str, Any] = {}
         for _, provider in blocks(root, "provider"):
             for default_tags in provider.get("default_tags", []):
@@ -385,6 +390,22 @@ class _Checker:
         resources = body.get("compute_resources", [{}])[0]
         if "desired_vcpus" in resources or "tags" in resources:
             self.fail(path, "compute_resources must set neither desired_vcpus nor tags", needle)
+        # "$Latest" is read once, when the environment is created: a new version would never
+        # reach it. The version must follow the template's latest_version.
+        dynamic = [block for entry in resources.get("dynamic", [])
+                   for label, block in entry.items() if hcl.unquote(label) == "launch_template"]
+        templates = [*resources.get("launch_template", []),
+                     *(block.get("content", [{}])[0] for block in dynamic)]
+        for template in templates:
+            if "latest_version" not in str(template.get("version", "")):
+                self.fail(path, "the launch template's version must be its latest_version",
+                          "launch_template")
+        for labels, launch_template in blocks(self.parsed[path], "resource"):
+            if labels[0] == "aws_launch_template":
+                metadata = launch_template.get("metadata_options", [{}])[0]
+                if "http_tokens" not in metadata:
+                    self.fail(path, "the launch template must say how IMDS tokens are used",
+                              'resource "aws_launch_template"')
 
     def _check_job_definition(self, path: str, body: dict[str, Any]) -> None:
         for name in ("container_properties", "node_properties"):
