@@ -81,12 +81,12 @@ def test_check_reports_drift(tmp_path: Path) -> None:
     assert run("generate", "--out", "stack", cwd=tmp_path).returncode == 0
     assert run("generate", "--check", "--out", "stack", cwd=tmp_path).returncode == 0
     main = tmp_path / "stack/main.tf"
-    main.write_text(main.read_text().replace("max_vcpus           = 64", "max_vcpus = 8"))
+    main.write_text(main.read_text().replace("min_vcpus           = 0", "min_vcpus = 8"))
     drift = run("generate", "--check", "--out", "stack", cwd=tmp_path)
     assert drift.returncode == 1
     # The diff alone on stdout (it can be piped to a patch tool), one line on stderr.
     assert drift.stdout.startswith("--- a/main.tf\n+++ b/main.tf\n")
-    assert "+  max_vcpus           = 64" in drift.stdout
+    assert "+  min_vcpus           = 0" in drift.stdout
     assert drift.stderr.count("\n") == 1 and drift.stderr.startswith("batchform: stack: 1 file")
 
 
