@@ -228,3 +228,30 @@ def test_the_root_has_tunable_variables_and_a_gitignore() -> None:
     assert "region = var.region" in files["main.tf"]
     assert "ondemand = 64" in files["variables.tf"]
     assert ".terraform/" in files[".gitignore"] and "*.tfstate.*" in files[".gitignore"]
+
+
+def efs_stack(network: dict[str, Any], security_group: str | None = None) -> dict[str, Any]:
+    data = starter()
+    data["network"] = network
+    efs: dict[str, Any] = {"file_system_id": "fs-0123456789abcdef0"}
+    if security_group:
+        efs["security_group_id"] = security_group
+    data["job_definitions"][0]["volumes"] = [{"name": "d", "mount_path": "/d", "efs": efs}]
+    return data
+
+
+def test_compute_reaches_nfs_in_the_vpc_or_the_mount_targets_group() -> None:
+    vpc = render(efs_stack({"mode": "nat"}))["modules/network/main.tf"]
+    assert 'resource "aws_vpc_security_group_egress_rule" "compute_nfs"' in vpc
+    assert "cidr_ipv4         = aws_vpc.this.cidr_block" in vpc and "from_port         = 2049" in vpc
+    group = render(efs_stack({"mode": "nat"}, "sg-0123456789abcdef0"))
+    assert "compute_nfs_mount_targets" in group["modules/network/main.tf"]
+    assert '"compute_nfs"' not in group["modules/network/main.tf"]
+    assert 'efs_security_group_ids = ["sg-0123456789abcdef0"]' in group["main.tf"]
+    existing = {"mode": "existing", "vpc_id": "vpc-0123456789abcdef0",
+                "subnet_ids": ["subnet-0123456789abcdef0"]}
+    own = render(efs_stack(existing))["modules/network/main.tf"]
+    assert 'data "aws_vpc" "this"' in own and "data.aws_vpc.this.cidr_block" in own
+    theirs = render(efs_stack(dict(existing, security_group_ids=["sg-0123456789abcdef1"])))
+    assert "2049" not in theirs["modules/network/main.tf"]
+    assert "security_group_ids must" in " ".join(theirs["README.md"].split())

@@ -246,3 +246,16 @@ def test_warnings_name_the_field_and_do_not_stop_the_spec(tmp_path: Path) -> Non
                       'job_definitions "index": scheduling_priority']
     line = text.splitlines().index('image_id = "ami-0123456789abcdef0"') + 1
     assert read.warning_lines()[0].startswith(f"{path}:{line}: compute_environments")
+
+
+def test_efs_with_security_groups_of_your_own_is_a_warning() -> None:
+    text = MINIMAL.replace('name = "demo"\n', 'name = "demo"\n[network]\nmode = "existing"\n'
+                           'vpc_id = "vpc-0123456789abcdef0"\n'
+                           'subnet_ids = ["subnet-0123456789abcdef0"]\n'
+                           'security_group_ids = ["sg-0123456789abcdef0"]\n') + (
+        '[[job_definitions]]\nname = "j"\nimage = "public.ecr.aws/docker/library/alpine:3.20"\n'
+        'volumes = [{ name = "d", mount_path = "/d", efs = { file_system_id = "fs-01234567" } }]\n'
+    )
+    spec = parse_spec(text, source="s.toml", suffix=".toml")
+    ((field, message),) = spec.warnings
+    assert field == "job_definitions.0.volumes" and "NFS (TCP 2049)" in message
