@@ -28,7 +28,8 @@ resource "aws_batch_compute_environment" "this" {
     subnets             = var.subnet_ids
     security_group_ids  = var.security_group_ids
 
-    # The AMI: AWS Batch's ECS-optimized one of this image type; none on Fargate.
+    # The AMI: AWS Batch's ECS-optimized one of this image type.
+    # Fargate environments have none.
     dynamic "ec2_configuration" {
       for_each = var.image_type == null ? [] : [var.image_type]
 
