@@ -39,11 +39,26 @@ def test_help_everywhere(args: list[str]) -> None:
 def test_generate_default_stack(tmp_path: Path) -> None:
     result = run("generate", "--out", "stack", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "24 written" in result.stdout
+    assert "26 written" in result.stdout
     assert (tmp_path / "stack/main.tf").is_file()
     assert (tmp_path / "stack/modules/job_definition/README.md").is_file()
     again = run("generate", "--out", "stack", cwd=tmp_path)
-    assert again.returncode == 0 and "0 written, 24 unchanged" in again.stdout
+    assert again.returncode == 0 and "0 written, 26 unchanged" in again.stdout
+
+
+def test_generate_warns_on_stderr_and_succeeds(tmp_path: Path) -> None:
+    text = (tmp_path / "spec.toml")
+    text.write_text(
+        'name = "w"\n[[compute_environments]]\nname = "ce"\nimage_id = "ami-0123456789abcdef0"\n'
+        '[[job_queues]]\nname = "q"\ncompute_environments = ["ce"]\n'
+    )
+    result = run("generate", "spec.toml", "--out", "stack", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(
+        'batchform: warning: spec.toml:4: compute_environments "ce": image_id: an AMI of your '
+        "own must run the Amazon ECS container agent"
+    )
+    assert "written" in result.stdout and "warning" not in result.stdout
 
 
 def test_init_then_generate(tmp_path: Path) -> None:
@@ -66,12 +81,12 @@ def test_check_reports_drift(tmp_path: Path) -> None:
     assert run("generate", "--out", "stack", cwd=tmp_path).returncode == 0
     assert run("generate", "--check", "--out", "stack", cwd=tmp_path).returncode == 0
     main = tmp_path / "stack/main.tf"
-    main.write_text(main.read_text().replace("max_vcpus           = 64", "max_vcpus = 8"))
+    main.write_text(main.read_text().replace("min_vcpus           = 0", "min_vcpus = 8"))
     drift = run("generate", "--check", "--out", "stack", cwd=tmp_path)
     assert drift.returncode == 1
     # The diff alone on stdout (it can be piped to a patch tool), one line on stderr.
     assert drift.stdout.startswith("--- a/main.tf\n+++ b/main.tf\n")
-    assert "+  max_vcpus           = 64" in drift.stdout
+    assert "+  min_vcpus           = 0" in drift.stdout
     assert drift.stderr.count("\n") == 1 and drift.stderr.startswith("batchform: stack: 1 file")
 
 

@@ -209,7 +209,13 @@ def read_secrets(main: dict[str, Any]) -> Any:
 
 
 def read_image(main: dict[str, Any]) -> Any:
-    return _literal(_call(main, "job_definition_hello")["image"])
+    # The root passes var.images["hello"]; the spec's image is that variable's default.
+    assert _call(main, "job_definition_hello")["image"] == '${var.images["hello"]}'
+    for entry in main["variable"]:
+        for label, body in entry.items():
+            if label in ("images", '"images"'):
+                return _object(body["default"])["hello"]
+    raise AssertionError("variable images not in variables.tf")
 
 
 def read_tags(main: dict[str, Any]) -> Any:
@@ -268,9 +274,19 @@ FIELDS: dict[str, tuple[Any, Callable[..., None], Callable[[dict[str, Any]], Any
 }
 
 
+# The root files that carry the spec's strings; every other file is the same for any value.
+ROOT = ("main.tf", "variables.tf")
+
+
 def module_files(data: dict[str, Any]) -> dict[str, str]:
     files = render_terraform(plan_stack(Spec.model_validate(data)))
-    return {path: text for path, text in files.items() if path != "main.tf"}
+    return {path: text for path, text in files.items() if path not in ROOT}
+
+
+def parse_root(files: dict[str, str]) -> dict[str, Any]:
+    """The root's main.tf and variables.tf parsed as one document."""
+    parsed: dict[str, Any] = hcl2.loads("\n".join(files[name] for name in ROOT))
+    return parsed
 
 
 def fmt_check(terraform_bin: str, env: dict[str, str], root: Path) -> list[str]:
@@ -287,10 +303,11 @@ def fmt_check(terraform_bin: str, env: dict[str, str], root: Path) -> list[str]:
     return result.stdout.split()
 
 
-def rendered_examples(field: str, examples: int = EXAMPLES) -> list[str]:
-    """Render a stack per generated value of field; check it parses and reads back; the texts."""
+def rendered_examples(field: str, examples: int = EXAMPLES) -> list[dict[str, str]]:
+    """Render a stack per generated value of field; check it parses and reads back; the root
+    files that carry it."""
     strategy, setter, reader = FIELDS[field]
-    rendered: list[str] = []
+    rendered: list[dict[str, str]] = []
 
     @settings(FIXED, max_examples=examples)
     @given(value=strategy)
@@ -298,14 +315,13 @@ def rendered_examples(field: str, examples: int = EXAMPLES) -> list[str]:
         data = copy.deepcopy(BASE)
         setter(data, value)
         files = render_terraform(plan_stack(Spec.model_validate(data)))
-        # User strings land only in the root main.tf: every other file is what a neutral
-        # value of the same shape gives.
+        # User strings land only in the root's main.tf and variables.tf: every other file is
+        # what a neutral value of the same shape gives.
         neutral = copy.deepcopy(BASE)
         setter(neutral, neutral_secrets(value) if field == "secrets" else _get(BASE, field))
-        assert {k: v for k, v in files.items() if k != "main.tf"} == module_files(neutral)
-        main = hcl2.loads(files["main.tf"])
-        assert reader(main) == value
-        rendered.append(files["main.tf"])
+        assert {k: v for k, v in files.items() if k not in ROOT} == module_files(neutral)
+        assert reader(parse_root(files)) == value
+        rendered.append({name: files[name] for name in ROOT})
 
     check()
     return rendered
@@ -317,10 +333,11 @@ def test_free_text_round_trips_through_hcl_and_fmt(
 ) -> None:
     rendered = rendered_examples(field)
     assert len(rendered) >= EXAMPLES // 2
-    for index, text in enumerate(rendered):
+    for index, root in enumerate(rendered):
         folder = tmp_path / f"{index:04d}"
         folder.mkdir()
-        (folder / "main.tf").write_text(text, "utf-8")
+        for name, text in root.items():
+            (folder / name).write_text(text, "utf-8")
     changed = fmt_check(terraform_bin, tf_env, tmp_path)
     if changed:
         first = Path(changed[0])
@@ -394,7 +411,7 @@ def test_hostile_yaml_spec_through_the_cli_gives_a_fmt_clean_stack(
     )
     assert result.returncode == 0, result.stderr
     assert fmt_check(terraform_bin, tf_env, out) == []
-    main = hcl2.loads((out / "main.tf").read_text("utf-8"))
+    main = parse_root({name: (out / name).read_text("utf-8") for name in ROOT})
     for field in FIELDS:
         assert FIELDS[field][2](main) == _get(data, field), field
 

@@ -183,5 +183,5 @@ def test_a_directory_where_a_file_belongs(stack: Path, check: bool) -> None:
     assert "outputs.tf: is a directory where batchform writes a file" in result.stderr
     assert snapshot(stack) == before
     assert sorted(os.listdir(stack)) == sorted(
-        [".batchform-manifest.json", "README.md", "main.tf", "modules", "outputs.tf",
-         "versions.tf"])
+        [".batchform-manifest.json", ".gitignore", "README.md", "main.tf", "modules",
+         "outputs.tf", "variables.tf", "versions.tf"])

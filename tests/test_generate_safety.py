@@ -225,7 +225,7 @@ def test_a_symlinked_out_is_followed_and_the_summary_says_where(tmp_path: Path) 
     (tmp_path / "link").symlink_to(tmp_path / "real")
     result = batchform("generate", "--out", "link", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"link (-> {tmp_path / 'real'}): 24 written")
+    assert result.stdout.startswith(f"link (-> {tmp_path / 'real'}): 26 written")
     assert (tmp_path / "real" / "main.tf").is_file()
     again = batchform("generate", "--out", "link", "--check", cwd=tmp_path)
     assert again.returncode == 0, again.stderr

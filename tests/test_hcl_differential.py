@@ -11,7 +11,7 @@ import pytest
 
 from batchform import hcl, roundtrip
 from batchform.hcl.parser import parse_text
-from batchform.hcl.syntax import Block, Expr, Literal, ObjectExpr, Template, TupleExpr
+from batchform.hcl.syntax import Block, Expr, Literal, ObjectExpr, Operation, Template, TupleExpr
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -26,6 +26,9 @@ def literal(expr: Expr) -> Any:
     """An expression's value when it is literal, else NOT_LITERAL."""
     if isinstance(expr, Literal):
         return expr.value
+    if isinstance(expr, Operation) and expr.op == "-" and len(expr.operands) == 1:
+        value = literal(expr.operands[0])  # python-hcl2 folds a negative number literal
+        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else NOT_LITERAL
     if isinstance(expr, Template):
         if all(isinstance(part, str) for part in expr.parts):
             return "".join(part for part in expr.parts if isinstance(part, str))

@@ -115,3 +115,11 @@ def test_values_only_the_api_checks_are_refused_at_apply(tmp_path: Path) -> None
     with pytest.raises(AccountError, match=r"creating IAM Role \(bad name\): ValidationException: "
                        r"1 validation error detected: Value \"bad name\" at 'roleName'"):
         record_change("aws_iam_role", None, {"name": "bad name", "arn": "x"}, tmp_path / "a.json")
+
+
+def test_a_placement_group_name_is_taken_once(tmp_path: Path) -> None:
+    account = tmp_path / "account.json"
+    group = {"name": "hpc-mpi-cluster", "strategy": "cluster", "id": "hpc-mpi-cluster"}
+    record_change("aws_placement_group", None, group, account)
+    with pytest.raises(AccountError, match="InvalidPlacementGroup.Duplicate"):
+        record_change("aws_placement_group", None, group, account)

@@ -204,6 +204,47 @@ def test_launch_template_change_always_replaces() -> None:
     ]
 
 
+def _with_launch_template(config: dict[str, Any], version: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(config)
+    changed["compute_resources"][0]["launch_template"] = [
+        {"launch_template_id": "lt-1", "launch_template_name": None, "version": version}
+    ]
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("service_role", "replaced"), [(None, False), (LINKED_ROLE, False), (CUSTOM_ROLE, True)]
+)
+def test_a_new_launch_template_version_updates_an_updatable_environment_in_place(
+    service_role: str | None, replaced: bool
+) -> None:
+    # The template's latest_version is unknown until its change is applied; the provider's
+    # CustomizeDiff forces a replacement for it only when the environment is not updatable.
+    config = _with_launch_template(compute_environment(service_role=service_role), "1")
+    state = created("aws_batch_compute_environment", config)
+    plan = replan("aws_batch_compute_environment", state, _with_launch_template(config, UNKNOWN))
+    expected = [("compute_resources", 0, "launch_template")] if replaced else []
+    assert plan.requires_replace == expected
+
+
+def test_an_image_type_change_is_in_place_only_when_updatable() -> None:
+    for service_role, expected in ((None, []), (CUSTOM_ROLE, [
+        ("compute_resources", 0, "ec2_configuration")
+    ])):
+        config = compute_environment(service_role=service_role)
+        config["compute_resources"][0]["ec2_configuration"] = [
+            {"image_type": "ECS_AL2023", "image_id_override": None,
+             "image_kubernetes_version": None}
+        ]
+        state = created("aws_batch_compute_environment", config)
+        changed = copy.deepcopy(config)
+        changed["compute_resources"][0]["ec2_configuration"][0]["image_type"] = (
+            "ECS_AL2023_NVIDIA"
+        )
+        plan = replan("aws_batch_compute_environment", state, changed)
+        assert plan.requires_replace == expected, service_role
+
+
 @pytest.mark.parametrize(
     ("before", "after", "updatable"),
     [
@@ -315,7 +356,7 @@ def test_force_new_facts_name_real_attributes() -> None:
             paths += rule["paths"]
         for dotted in paths:
             current = found.block
-            for step in dotted.split("."):
+            for step in dotted.removesuffix(".#").split("."):
                 nested = current.block_type(step)
                 if nested is None:
                     assert current.attribute(step) is not None, f"{type_name}: {dotted}"

@@ -388,6 +388,8 @@ def test_fair_share_switched_on_and_off_converges_in_one_apply(
     # AWS refuses a scheduling policy added to a queue or removed from one (the offline account
     # too): the generated queue is replaced instead, and the next plan is empty.
     spec["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
+    # Jobs that a fair-share queue runs are ordered by their scheduling priority.
+    spec["job_definitions"][0]["scheduling_priority"] = 1
     plan = stack.change(spec)
     assert plan[QUEUE].action == "replace"
     stack.apply(plan)

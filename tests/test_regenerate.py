@@ -294,7 +294,8 @@ def test_check_exits_1_with_a_diff_when_the_spec_changed(
     assert "--- a/main.tf\n+++ b/main.tf\n" in stdout
     assert '-  command            = ["echo", "hello world"]' in stdout
     assert '+  command            = ["echo", "hello again"]' in stdout
-    assert "max_vcpus           = 128" in stdout
+    assert "--- a/variables.tf\n+++ b/variables.tf\n" in stdout
+    assert "+    ondemand = 128" in stdout
     assert snapshot(stack) == before
 
 

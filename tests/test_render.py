@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import tomllib
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,13 @@ def render(data: dict[str, Any]) -> dict[str, str]:
     return render_stack(Spec.model_validate(data))
 
 
+def with_fair_share(data: dict[str, Any], shares: dict[str, Any]) -> dict[str, Any]:
+    """The starter with fair share on its queue; its job then needs a scheduling priority."""
+    data["job_queues"][0]["fair_share"] = {"shares": shares}
+    data["job_definitions"][0]["scheduling_priority"] = 1
+    return data
+
+
 def test_a_stack_named_sg_gets_security_group_names_ec2_accepts() -> None:
     data = starter()
     data["name"] = "sg-data"
@@ -52,7 +60,7 @@ def test_the_readme_submits_to_a_fair_share_queue_with_a_share_identifier(
     shares: dict[str, int], identifier: str
 ) -> None:
     data = starter()
-    data["job_queues"][0]["fair_share"] = {"shares": shares}
+    with_fair_share(data, shares)
     readme = render(data)["README.md"]
     assert f"  --share-identifier {identifier}\n```" in readme
     assert f"--share-identifier {identifier}`." in readme
@@ -64,7 +72,7 @@ def test_fair_share_replaces_the_queue_when_it_is_switched() -> None:
     assert "replace_triggered_by = [terraform_data.scheduling.output]" in queue
     assert 'input = "first-in-first-out"' in queue
     data = starter()
-    data["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
+    with_fair_share(data, {"teama": 1})
     assert 'input = "fair-share"' in render(data)["modules/job_queue/main.tf"]
 
 
@@ -87,7 +95,7 @@ def secret_stack() -> dict[str, Any]:
     data = starter()
     data["name"] = "sg-secrets"
     data["secrets_kms_key_arn"] = KEY
-    data["job_queues"][0]["fair_share"] = {"shares": {"teama": 1}}
+    with_fair_share(data, {"teama": 1})
     data["job_definitions"][0]["secrets"] = {
         "DB_PASSWORD": f"{SECRET}:password::",
         "API_TOKEN": f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/token",
@@ -128,3 +136,122 @@ def test_the_stack_of_every_aws_rule_passes_the_offline_lifecycle(
     resources = [statement["Resource"] for statement in statements]
     assert sorted(resources[0]) == sorted([SECRET, f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/token"])
     assert resources[1] == KEY
+
+
+LAUNCH_TEMPLATE = "module.compute_environment_ondemand.aws_launch_template.instance"
+ENVIRONMENT = "module.compute_environment_ondemand.aws_batch_compute_environment.this"
+
+
+@pytest.mark.lifecycle
+@pytest.mark.parametrize(("service_role", "action", "readme"), [
+    ("service-linked", "update", "`ondemand` takes the new version in place"),
+    ("custom", "replace", "`ondemand` is replaced for the new version, new before old"),
+])
+def test_a_launch_template_change_reaches_the_environment_as_the_readme_says(
+    batchform_stack: StackFactory, service_role: str, action: str, readme: str
+) -> None:
+    data = starter()
+    data["service_role"] = service_role
+    data["compute_environments"][0]["launch_template"] = {"root_volume_gib": 100}
+    stack = batchform_stack(data, provider="offline")
+    data["compute_environments"][0]["launch_template"]["root_volume_gib"] = 200
+    plan = stack.change(data)
+    # A new template version, which the environment follows through latest_version.
+    assert plan[LAUNCH_TEMPLATE].action == "update"
+    assert plan[ENVIRONMENT].action == action
+    assert readme in " ".join(render(data)["README.md"].split())
+    stack.apply(plan)
+    stack.terraform.check_idempotent()
+
+
+def test_launch_templates_are_followed_by_latest_version_never_latest() -> None:
+    data = starter()
+    data["compute_environments"][0]["launch_template"] = {"imdsv2": True}
+    module = render(data)["modules/compute_environment/main.tf"]
+    assert "version            = aws_launch_template.instance.latest_version" in module
+    assert not re.search(r'version\s*=\s*"\$', module)
+    assert "http_tokens = var.launch_template.http_tokens" in module
+    assert 'http_tokens = "required"' in render(data)["main.tf"]
+    data["compute_environments"][0]["launch_template"] = {"imdsv2": False}
+    assert 'http_tokens = "optional"' in render(data)["main.tf"]
+
+
+def test_features_render_only_when_the_spec_uses_them() -> None:
+    plain = render(starter())
+    text = "\n".join(plain.values())
+    for absent in ("aws_launch_template", "aws_placement_group", "update_policy", "gpus",
+                   "evaluate_on_exit", "node_properties", "efs_volumes", "permissions_boundary",
+                   "backend \"s3\"", "elasticfilesystem", "runtimePlatform", "ephemeralStorage"):
+        assert absent not in text, absent
+    assert "backend.tf" not in plain and not any(name.startswith("user_data/") for name in plain)
+
+
+def test_a_mixed_stack_counts_what_only_some_environments_use() -> None:
+    data = starter()
+    data["compute_environments"].append(
+        {"name": "spare", "instance_types": ["c6i.large"], "placement_group": "cluster",
+         "launch_template": {"root_volume_gib": 60}}
+    )
+    data["job_queues"][0]["compute_environments"].append("spare")
+    files = render(data)
+    module = files["modules/compute_environment/main.tf"]
+    assert "count = var.launch_template == null ? 0 : 1" in module
+    assert "count = var.placement_group == null ? 0 : 1" in module
+    assert 'dynamic "launch_template"' in module
+    assert re.search(r"placement_group +=[ ]one\(aws_placement_group\.instance\[\*\]\.name\)", module)
+    assert 'placement_group     = "cluster"' in files["main.tf"]
+
+
+def test_an_iam_path_and_boundary_reach_every_role() -> None:
+    data = starter()
+    data["network"]["flow_logs"] = True
+    data["service_role"] = "custom"
+    data["iam"] = {"path": "/batch/", "permissions_boundary_arn":
+                   f"arn:aws:iam::{ACCOUNT}:policy/Boundary"}
+    files = render(data)
+    roles = 0
+    for name, text in files.items():
+        for block in re.findall(r'resource "aws_iam_(?:role|instance_profile)" "\w+" \{.*?\n\}',
+                                text, re.S):
+            roles += 1
+            assert "path" in block and "= var.iam_path" in block, (name, block)
+            if "aws_iam_role\"" in block:
+                assert "permissions_boundary = var.permissions_boundary_arn" in block
+    assert roles == 5  # service, instance and its profile, job, flow logs
+    assert re.search(r'iam_path += "/batch/"', files["main.tf"])
+
+
+def test_the_root_has_tunable_variables_and_a_gitignore() -> None:
+    files = render(starter())
+    assert 'max_vcpus           = var.max_vcpus["ondemand"]' in files["main.tf"]
+    assert 'image              = var.images["hello"]' in files["main.tf"]
+    assert "region = var.region" in files["main.tf"]
+    assert "ondemand = 64" in files["variables.tf"]
+    assert ".terraform/" in files[".gitignore"] and "*.tfstate.*" in files[".gitignore"]
+
+
+def efs_stack(network: dict[str, Any], security_group: str | None = None) -> dict[str, Any]:
+    data = starter()
+    data["network"] = network
+    efs: dict[str, Any] = {"file_system_id": "fs-0123456789abcdef0"}
+    if security_group:
+        efs["security_group_id"] = security_group
+    data["job_definitions"][0]["volumes"] = [{"name": "d", "mount_path": "/d", "efs": efs}]
+    return data
+
+
+def test_compute_reaches_nfs_in_the_vpc_or_the_mount_targets_group() -> None:
+    vpc = render(efs_stack({"mode": "nat"}))["modules/network/main.tf"]
+    assert 'resource "aws_vpc_security_group_egress_rule" "compute_nfs"' in vpc
+    assert "cidr_ipv4         = aws_vpc.this.cidr_block" in vpc and "from_port         = 2049" in vpc
+    group = render(efs_stack({"mode": "nat"}, "sg-0123456789abcdef0"))
+    assert "compute_nfs_mount_targets" in group["modules/network/main.tf"]
+    assert '"compute_nfs"' not in group["modules/network/main.tf"]
+    assert 'efs_security_group_ids = ["sg-0123456789abcdef0"]' in group["main.tf"]
+    existing = {"mode": "existing", "vpc_id": "vpc-0123456789abcdef0",
+                "subnet_ids": ["subnet-0123456789abcdef0"]}
+    own = render(efs_stack(existing))["modules/network/main.tf"]
+    assert 'data "aws_vpc" "this"' in own and "data.aws_vpc.this.cidr_block" in own
+    theirs = render(efs_stack(dict(existing, security_group_ids=["sg-0123456789abcdef1"])))
+    assert "2049" not in theirs["modules/network/main.tf"]
+    assert "security_group_ids must" in " ".join(theirs["README.md"].split())

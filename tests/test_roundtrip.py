@@ -74,3 +74,27 @@ def test_parallel_parse_reports_the_line_in_the_whole_file(
     with pytest.raises(RoundTripError) as caught:
         roundtrip.parse_files({"bad.tf": text})
     assert caught.value.line == text.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "words"),
+    [
+        ("modules/compute_environment/main.tf", "aws_launch_template.instance.latest_version",
+         '"$Latest"', "must be its latest_version"),
+        ("modules/compute_environment/main.tf", "http_tokens = var.launch_template.http_tokens",
+         "", "IMDS tokens"),
+        ("main.tf", 'image_type          = "ECS_AL2023_NVIDIA"', 'image_type = "ECS_AL2023"',
+         "image_type reads back as 'ECS_AL2023'"),
+        ("main.tf", "gpus               = 1", "gpus = 2", "gpus reads back as"),
+        ("variables.tf", "gpu = 64", "gpu = 65", "the default for 'gpu'"),
+    ],
+)
+def test_new_features_are_checked_too(path: str, old: str, new: str, words: str) -> None:
+    spec = load_spec(GOLDEN / "gpu_launch_template/spec.toml")
+    files = render_terraform(plan_stack(spec))
+    assert old in files[path], old
+    broken = dict(files)
+    broken[path] = files[path].replace(old, new, 1)
+    with pytest.raises(RoundTripError) as caught:
+        roundtrip.check_round_trip(spec, broken)
+    assert caught.value.path == path and words in str(caught.value)

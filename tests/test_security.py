@@ -208,7 +208,9 @@ def test_managed_policies_only_on_the_roles_aws_documents_them_for(case: Path) -
             job = next(j for j in spec.job_definitions if labels[0] == f"job_definition_{j.name}")
             assert value(body.get("job_role_policy_arns", [])) == job.job_role_policy_arns
     policies = [name for _, name, _ in resources(stack, "aws_iam_role_policy")]
-    assert set(policies) <= {"secrets", "flow_logs"}
+    assert set(policies) <= {"secrets", "flow_logs", "efs"}
+    efs_iam = any(v.efs.iam for job in spec.job_definitions for v in job.efs_volumes if v.efs)
+    assert ("efs" in policies) == efs_iam
 
 
 def network_expectations(spec: Spec) -> tuple[bool, bool, str]:

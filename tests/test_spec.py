@@ -143,3 +143,119 @@ def test_a_job_too_big_for_an_unqueued_environment_is_not_judged_by_it() -> None
     )
     spec = parse_spec(text, source="s.toml", suffix=".toml")
     assert [ce.name for ce in spec.queued_environments] == ["ce"]
+
+
+FEATURES = """
+name = "demo"
+
+[[compute_environments]]
+name = "gpu"
+instance_types = ["g5.xlarge", "g6.12xlarge"]
+
+[[compute_environments]]
+name = "arm"
+instance_types = ["m7g"]
+
+[[compute_environments]]
+name = "fargate"
+type = "FARGATE"
+
+[[job_queues]]
+name = "gpu"
+compute_environments = ["gpu"]
+
+[[job_queues]]
+name = "arm"
+compute_environments = ["arm"]
+fair_share = { shares = { teama = 1 } }
+
+[[job_queues]]
+name = "fargate"
+compute_environments = ["fargate"]
+
+[[job_definitions]]
+name = "train"
+image = "public.ecr.aws/docker/library/alpine:3.20"
+gpus = 4
+vcpus = 8
+memory = 65536
+queues = ["gpu"]
+
+[[job_definitions]]
+name = "index"
+image = "public.ecr.aws/docker/library/alpine:3.20"
+architecture = "ARM64"
+queues = ["arm"]
+scheduling_priority = 5
+
+[[job_definitions]]
+name = "report"
+platform = "FARGATE"
+architecture = "ARM64"
+image = "public.ecr.aws/docker/library/alpine:3.20"
+vcpus = 1
+memory = 2048
+"""
+
+
+def test_image_types_follow_the_gpus_of_the_instance_types() -> None:
+    spec = parse_spec(FEATURES, source="s.toml", suffix=".toml")
+    by_name = spec.environments_by_name
+    assert by_name["gpu"].resolved_image_type == "ECS_AL2023_NVIDIA" and by_name["gpu"].has_gpus
+    assert by_name["arm"].resolved_image_type == "ECS_AL2023" and not by_name["arm"].has_gpus
+
+
+def test_jobs_run_on_the_queues_they_name_or_every_queue_of_their_platform() -> None:
+    spec = parse_spec(FEATURES, source="s.toml", suffix=".toml")
+    jobs = {job.name: job for job in spec.job_definitions}
+    assert [q.name for q in spec.queues_of(jobs["train"])] == ["gpu"]
+    assert [q.name for q in spec.queues_of(jobs["report"])] == ["fargate"]
+    assert [ce.name for ce in spec.environments_of(jobs["index"])] == ["arm"]
+    text = FEATURES.replace('queues = ["gpu"]\n', "scheduling_priority = 1\n")
+    unnamed = parse_spec(text, source="s.toml", suffix=".toml").job_definitions[0]
+    assert [q.name for q in spec.queues_of(unnamed)] == ["gpu", "arm"]
+
+
+def test_a_gpu_job_needs_one_type_with_all_its_gpus() -> None:
+    # g6.12xlarge has 4 GPUs: the job fits; 8 GPUs fit no type of the environment.
+    with pytest.raises(SpecError) as caught:
+        parse_spec(FEATURES.replace("gpus = 4", "gpus = 8"), source="s.toml", suffix=".toml")
+    (problem,) = caught.value.problems
+    assert problem.field == 'job_definitions "train": gpus'
+    assert "at most 4 GPUs" in problem.message and "add " in problem.message
+
+
+def test_a_gpu_job_needs_the_nvidia_image_type() -> None:
+    text = FEATURES.replace('instance_types = ["g5.xlarge", "g6.12xlarge"]',
+                            'instance_types = ["g5.xlarge", "g6.12xlarge"]\nimage_type = "ECS_AL2023"')
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="s.toml", suffix=".toml")
+    assert "without GPU drivers" in caught.value.problems[0].message
+
+
+def test_warnings_name_the_field_and_do_not_stop_the_spec(tmp_path: Path) -> None:
+    from batchform.specfile import read_spec
+
+    text = FEATURES.replace('name = "arm"\n', 'name = "arm"\nimage_id = "ami-0123456789abcdef0"\n', 1)
+    text = text.replace('fair_share = { shares = { teama = 1 } }\n', "")
+    path = tmp_path / "spec.toml"
+    path.write_text(text)
+    read = read_spec(path)
+    fields = [warning.field for warning in read.warnings]
+    assert fields == ['compute_environments "arm": image_id',
+                      'job_definitions "index": scheduling_priority']
+    line = text.splitlines().index('image_id = "ami-0123456789abcdef0"') + 1
+    assert read.warning_lines()[0].startswith(f"{path}:{line}: compute_environments")
+
+
+def test_efs_with_security_groups_of_your_own_is_a_warning() -> None:
+    text = MINIMAL.replace('name = "demo"\n', 'name = "demo"\n[network]\nmode = "existing"\n'
+                           'vpc_id = "vpc-0123456789abcdef0"\n'
+                           'subnet_ids = ["subnet-0123456789abcdef0"]\n'
+                           'security_group_ids = ["sg-0123456789abcdef0"]\n') + (
+        '[[job_definitions]]\nname = "j"\nimage = "public.ecr.aws/docker/library/alpine:3.20"\n'
+        'volumes = [{ name = "d", mount_path = "/d", efs = { file_system_id = "fs-01234567" } }]\n'
+    )
+    spec = parse_spec(text, source="s.toml", suffix=".toml")
+    ((field, message),) = spec.warnings
+    assert field == "job_definitions.0.volumes" and "NFS (TCP 2049)" in message

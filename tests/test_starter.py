@@ -38,7 +38,7 @@ def comments(text: str) -> list[str]:
             continue
         comment = line[line.index("#"):].strip() if line.lstrip().startswith("#") else \
             line[line.index("  #") + 2:].strip() if "  #" in line else ""
-        setting = re.match(r"# ([a-z_]+)\s*[:=]", comment)
+        setting = re.match(r"# ([a-z0-9_]+)\s*[:=]", comment)
         found.append(f"# {setting.group(1)} (setting)" if setting else comment)
     return [comment for comment in found if comment]
 
@@ -165,3 +165,32 @@ def test_every_required_key_is_marked_required(section: str | None, key: str) ->
             assert "required" in line.lower() or "required" in above.lower(), line
             return
     raise AssertionError(f"{key} is not in the starter spec")
+
+
+def documented_keys() -> list[tuple[str, str]]:
+    """(model, key) for every key of the spec's models and of the tables they nest."""
+    from batchform import spec_options
+    from batchform.spec import FairShare, Network
+
+    models: list[type[BaseModel]] = [
+        Spec, Network, ComputeEnvironment, JobQueue, FairShare, JobDefinition,
+        spec_options.LaunchTemplate, spec_options.UpdatePolicy, spec_options.Volume,
+        spec_options.EfsVolume, spec_options.Retry, spec_options.ExitCondition,
+        spec_options.LinuxParameters, spec_options.Ulimit, spec_options.Iam,
+        spec_options.S3Backend, spec_options.Backend,
+    ]
+    return [(model.__name__, key) for model in models for key in model.model_fields
+            if (model.__name__, key) not in NOT_IN_STARTER]
+
+
+# Keys of nested tables the starter's comments explain without a setting of their own.
+NOT_IN_STARTER = {("EfsVolume", "root_directory"), ("EfsVolume", "transit_encryption"),
+                  ("EfsVolume", "security_group_id"), ("Volume", "host_path"),
+                  ("ExitCondition", "on_status_reason"), ("ExitCondition", "on_reason"),
+                  ("S3Backend", "region"), ("S3Backend", "encrypt")}
+
+
+@pytest.mark.parametrize("model,key", documented_keys(), ids=lambda value: str(value))
+def test_every_key_is_in_the_starter_spec(model: str, key: str) -> None:
+    text = starter_spec_text(".toml")
+    assert re.search(rf"\b{key}\s*=|^\[\[?{key}\]\]?$", text, re.M), f"{model}.{key}"

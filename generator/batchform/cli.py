@@ -208,6 +208,8 @@ def generate(
         typer.echo(f"{out}: up to date")
         return
     result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
+    for warning in result.warnings:
+        typer.echo(f"batchform: warning: {warning}", err=True)
     typer.echo(result.summary())
 
 

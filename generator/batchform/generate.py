@@ -27,10 +27,10 @@ from batchform.errors import (
     UsageError,
 )
 from batchform.readme import render_readmes
-from batchform.render import plan_stack, render_terraform
+from batchform.render import plan_stack, render_support_files, render_terraform
 from batchform.roundtrip import check_round_trip, loads_cache
 from batchform.spec import Spec
-from batchform.specfile import load_spec
+from batchform.specfile import load_spec, read_spec
 from batchform.stackdir import (
     LOCK,
     LOCK_TIMEOUT,
@@ -59,6 +59,7 @@ def render_stack(spec: Spec, *, cache_dir: CacheDir = "default") -> dict[str, st
     files = render_terraform(stack)
     check_round_trip(spec, files, _parse_cache(cache_dir))
     files.update(render_readmes(stack, files))
+    files.update(render_support_files(stack))
     for path in files:
         if is_override_file(path):  # those are the user's: generate must never own one
             raise RoundTripError(path, "batchform must not generate a Terraform override file")
@@ -177,6 +178,8 @@ class GenerateResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # What the spec says that works only on a condition batchform cannot check.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -222,11 +225,13 @@ def generate_stack(
     lock_timeout: float = LOCK_TIMEOUT,
 ) -> GenerateResult:
     """Render the spec and write it into out_dir, refusing to clobber hand-edited files."""
-    spec = load_spec(spec_path)
-    files = render_stack(spec, cache_dir=cache_dir)
-    return write_stack(
-        files, out_dir, spec_sha256=_spec_hash(spec), force=force, lock_timeout=lock_timeout
+    read = read_spec(spec_path)
+    files = render_stack(read.spec, cache_dir=cache_dir)
+    result = write_stack(
+        files, out_dir, spec_sha256=_spec_hash(read.spec), force=force, lock_timeout=lock_timeout
     )
+    result.warnings = read.warning_lines()
+    return result
 
 
 def write_stack(

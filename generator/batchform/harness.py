@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 OptionValue = str | int | float | bool | Path | Mapping[str, Any] | Sequence[str] | None
 
 DEFAULT_TIMEOUT = 600.0
+# Written into offline working copies only; never into a stack directory.
+OFFLINE_BACKEND_OVERRIDE = "zz_batchform_offline_backend_override.tf"
+_LOCAL_BACKEND = 'terraform {\n  backend "local" {}\n}\n'
 
 # Command-line options each subcommand takes, beyond the positional ones: `-input=false` and
 # `-no-color` are always added where the subcommand accepts them.
@@ -606,7 +609,13 @@ class Terraform:
     # -- subcommands ---------------------------------------------------------------------------
 
     def init(self, *, plugin_dir: str | Path | None = None, timeout: float | None = None) -> str:
-        """`terraform init`, from `plugin_dir` only when one is given; return its output."""
+        """`terraform init`, from `plugin_dir` only when one is given; return its output.
+
+        With a plugin directory (the offline provider) the state stays in the working copy: an
+        override file in the copy replaces any backend the stack declares (an S3 one would reach
+        AWS at init) with the local one, as Terraform merges a backend block of an override."""
+        if plugin_dir is not None:
+            (self.workdir / OFFLINE_BACKEND_OVERRIDE).write_text(_LOCAL_BACKEND, encoding="utf-8")
         args = build_args("init", plugin_dir=plugin_dir)
         output = _combined(self.execute(args, timeout=timeout))
         self.plugin_dir = Path(plugin_dir) if plugin_dir else None

@@ -287,13 +287,17 @@ class _Checker:
                       f"unexpected {extra}")
         for call, module in expected.items():
             self._check_call(call, module, calls[call])
+        tunables = self._root_variables()
         for ce in spec.compute_environments:
             self._expect(calls, f"compute_environment_{ce.name}", {
-                "name": f"{spec.name}-{ce.name}", "type": ce.type, "max_vcpus": ce.max_vcpus})
+                "name": f"{spec.name}-{ce.name}", "type": ce.type,
+                "max_vcpus": f'${{var.max_vcpus["{ce.name}"]}}'})
+            self._expect_default(tunables, "max_vcpus", ce.name, ce.max_vcpus)
             if not ce.is_fargate:
                 self._expect(calls, f"compute_environment_{ce.name}", {
                     "instance_types": ce.resolved_instance_types,
-                    "min_vcpus": ce.resolved_min_vcpus})
+                    "min_vcpus": ce.resolved_min_vcpus,
+                    "image_type": ce.resolved_image_type})
         for queue in spec.job_queues:
             call = f"job_queue_{queue.name}"
             self._expect(calls, call, {"name": f"{spec.name}-{queue.name}",
@@ -307,8 +311,11 @@ class _Checker:
         for job in spec.job_definitions:
             call = f"job_definition_{job.name}"
             self._expect(calls, call, {
-                "name": f"{spec.name}-{job.name}", "image": job.image, "command": job.command,
-                "memory": job.memory, "retry_attempts": job.retry_attempts})
+                "name": f"{spec.name}-{job.name}", "image": f'${{var.images["{job.name}"]}}',
+                "command": job.command, "memory": job.memory, "retry_attempts": job.attempts})
+            self._expect_default(tunables, "images", job.name, job.image)
+            self._expect(calls, call, {"gpus": job.gpus, "scheduling_priority":
+                                       job.scheduling_priority, "nodes": job.nodes})
             body = calls[call]
             if float(body.get("vcpus", "nan")) != job.vcpus:
                 self.fail("main.tf", f"{call}: vcpus {body.get('vcpus')} != {job.vcpus}",
@@ -318,6 +325,8 @@ class _Checker:
                 if value(body.get(field, {})) != given:
                     self.fail("main.tf", f"{call}: {field} does not read back as the spec's",
                               f'module "{call}"')
+        if ("backend.tf" in self.files) != (spec.backend is not None):
+            self.fail("main.tf", "backend.tf must exist exactly when the spec has a backend")
         provider_tags: dict[str, Any] = {}
         for _, provider in blocks(root, "provider"):
             for default_tags in provider.get("default_tags", []):
@@ -325,6 +334,24 @@ class _Checker:
         if provider_tags != spec.tags:
             self.fail("main.tf", "default_tags do not read back as the spec's tags", "provider")
         self._check_references(calls)
+
+    def _root_variables(self) -> dict[str, dict[str, Any]]:
+        variables = {labels[0]: body for labels, body in blocks(self.parsed["variables.tf"],
+                                                                "variable")}
+        for name, body in variables.items():
+            if "description" not in body or "type" not in body:
+                self.fail("variables.tf", f"variable {name!r} lacks a description or a type",
+                          f'variable "{name}"')
+        return variables
+
+    def _expect_default(
+        self, variables: dict[str, dict[str, Any]], variable: str, key: str, wanted: Any
+    ) -> None:
+        default = value(variables.get(variable, {}).get("default"))
+        got = default.get(key) if isinstance(default, dict) else None
+        if got != wanted:
+            self.fail("variables.tf", f"variable {variable!r}: the default for {key!r} reads "
+                      f"back as {got!r}, spec says {wanted!r}", f'variable "{variable}"')
 
     def _expect(self, calls: dict[str, Any], call: str, wanted: Mapping[str, Any]) -> None:
         body = calls[call]
@@ -405,9 +432,27 @@ class _Checker:
         resources = body.get("compute_resources", [{}])[0]
         if "desired_vcpus" in resources or "tags" in resources:
             self.fail(path, "compute_resources must set neither desired_vcpus nor tags", needle)
+        # "$Latest" is read once, when the environment is created: a new version would never
+        # reach it. The version must follow the template's latest_version.
+        dynamic = [block for entry in resources.get("dynamic", [])
+                   for label, block in entry.items() if hcl.unquote(label) == "launch_template"]
+        templates = [*resources.get("launch_template", []),
+                     *(block.get("content", [{}])[0] for block in dynamic)]
+        for template in templates:
+            if "latest_version" not in str(template.get("version", "")):
+                self.fail(path, "the launch template's version must be its latest_version",
+                          "launch_template")
+        for labels, launch_template in blocks(self.parsed[path], "resource"):
+            if labels[0] == "aws_launch_template":
+                metadata = launch_template.get("metadata_options", [{}])[0]
+                if "http_tokens" not in metadata:
+                    self.fail(path, "the launch template must say how IMDS tokens are used",
+                              'resource "aws_launch_template"')
 
     def _check_job_definition(self, path: str, body: dict[str, Any]) -> None:
-        properties = body.get("container_properties", "")
-        if not str(properties).startswith("${jsonencode("):
-            self.fail(path, "container_properties must be built with jsonencode",
-                      "container_properties")
+        for name in ("container_properties", "node_properties"):
+            if name in body and "jsonencode(" not in str(body[name]):
+                self.fail(path, f"{name} must be built with jsonencode", name)
+        if "container_properties" not in body and "node_properties" not in body:
+            self.fail(path, "the job definition has neither container nor node properties",
+                      'resource "aws_batch_job_definition"')

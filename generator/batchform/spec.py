@@ -6,21 +6,19 @@ import difflib
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, Literal, NoReturn
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from batchform.aws import (
     ecr,
+    efs,
     fargate,
+    images,
     instance_types,
+    jobs,
+    launch_templates,
     names,
     regions,
     rules,
@@ -28,7 +26,19 @@ from batchform.aws import (
     validators,
 )
 from batchform.aws.instance_types import InstanceType
-from batchform.aws.values import Constraint
+from batchform.spec_base import CrossReferenceError, Model, Problems, fail, high, low
+from batchform.spec_options import (
+    Backend,
+    Iam,
+    LaunchTemplate,
+    LinuxParameters,
+    Retry,
+    Ulimit,
+    UpdatePolicy,
+    Volume,
+)
+
+__all__ = ["CrossReferenceError", "Spec"]
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 # Names that read as credentials must come from `secrets`, never as plain environment values.
@@ -60,45 +70,11 @@ EXECUTION_ROLE_SUFFIX = "-execution"
 BatchName = Annotated[str, Field(description="Letters, digits, '-' and '_', 1-128 characters.")]
 
 
-class Model(BaseModel):
-    """Base for every spec model: unknown keys are errors, values are not coerced silently."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    @field_validator("*")
-    @classmethod
-    def _normalized(cls, value: Any) -> Any:
-        # Terraform normalises every string to NFC; anything else would reach AWS changed.
-        for text in _strings(value):
-            if not unicodedata.is_normalized("NFC", text):
-                fixed = unicodedata.normalize("NFC", text)
-                raise ValueError(
-                    f"{text!a} is not in Unicode NFC form (composed characters), and "
-                    f"Terraform normalises every string to NFC, so AWS would get {fixed!a}; "
-                    "write it composed"
-                )
-        return value
-
-
-def _fail(field: str, message: str) -> NoReturn:
-    """Reject a model for one of its fields, so the error names that field and its line."""
-    raise CrossReferenceError([(field, message)])
+_fail = fail
 
 
 def _apply(keys: Sequence[str]) -> str:
     return "applies" if len(keys) == 1 else "apply"
-
-
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
 
 
 def _check_batch_name(value: str) -> str:
@@ -113,14 +89,8 @@ def _check_batch_name(value: str) -> str:
     return value
 
 
-def _low(constraint: Constraint) -> int | None:
-    """The lower bound of a range constraint of the facts package, for a Field."""
-    return None if constraint.minimum is None else int(constraint.minimum)
-
-
-def _high(constraint: Constraint) -> int | None:
-    """The upper bound of a range constraint of the facts package, for a Field."""
-    return None if constraint.maximum is None else int(constraint.maximum)
+_low = low
+_high = high
 
 
 def _is_tag_text(text: str) -> bool:
@@ -136,6 +106,7 @@ class Network(Model):
     availability_zones: int | list[str] = 2
     nat_gateways: Literal["single", "per_az"] = "single"
     flow_logs: bool = False
+    flow_log_retention_days: int | None = None
     vpc_id: str | None = None
     subnet_ids: list[str] | None = None
     security_group_ids: list[str] | None = None
@@ -161,6 +132,11 @@ class Network(Model):
                     "private range such as 10.0.0.0/16"
                 )
         return value
+
+    @field_validator("flow_log_retention_days")
+    @classmethod
+    def _flow_log_retention(cls, value: int | None) -> int | None:
+        return None if value is None else _check_retention(value)
 
     @field_validator("availability_zones")
     @classmethod
@@ -197,7 +173,8 @@ class Network(Model):
                             key if key == "vpc_id" else f"{key}.{index}",
                             f"{value!r} is not an id like {example!r} (8 or 17 hex digits)",
                         )
-            vpc_only = [k for k in ("cidr", "nat_gateways", "flow_logs") if k in self.model_fields_set]
+            vpc_only = [k for k in ("cidr", "nat_gateways", "flow_logs", "flow_log_retention_days")
+                        if k in self.model_fields_set]
             if vpc_only:
                 _fail(
                     vpc_only[0],
@@ -216,6 +193,12 @@ class Network(Model):
                 _fail(
                     "nat_gateways",
                     f"nat_gateways only applies to mode 'nat' (mode is {self.mode!r}); remove it",
+                )
+            if self.flow_log_retention_days is not None and not self.flow_logs:
+                _fail(
+                    "flow_log_retention_days",
+                    "flow_log_retention_days keeps VPC flow logs, and flow_logs is off; set "
+                    "flow_logs = true or remove it",
                 )
         return self
 
@@ -245,8 +228,46 @@ class ComputeEnvironment(Model):
         | None
     ) = None
     bid_percentage: int | None = Field(default=None, ge=1, le=100)
+    # The ECS image type Batch picks the AMI by; default ECS_AL2023, or ECS_AL2023_NVIDIA
+    # when the instance types have GPUs.
+    image_type: str | None = None
+    # An AMI of your own instead of Batch's pick; it must run the ECS agent.
+    image_id: str | None = None
+    launch_template: LaunchTemplate | None = None
+    update_policy: UpdatePolicy | None = None
+    # "cluster": batchform creates a cluster placement group for the environment's instances.
+    placement_group: Literal["cluster"] | None = None
+    ec2_key_pair: str | None = None
 
     _name = field_validator("name")(_check_batch_name)
+
+    @field_validator("image_type")
+    @classmethod
+    def _image_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in images.ECS_IMAGE_TYPES:
+            listing = ", ".join(t for t in images.ECS_IMAGE_TYPES if t not in images.AMAZON_LINUX_2)
+            raise ValueError(
+                f"{value!r} is not an ECS image type of AWS Batch; use {listing} "
+                f"({images.SOURCE})"
+            )
+        return value
+
+    @field_validator("image_id")
+    @classmethod
+    def _image_id(cls, value: str | None) -> str | None:
+        if value is not None and not images.AMI_ID.match(value):
+            raise ValueError(f"{value!r} is not an AMI id like 'ami-0123456789abcdef0'")
+        return value
+
+    @field_validator("ec2_key_pair")
+    @classmethod
+    def _key_pair(cls, value: str | None) -> str | None:
+        if value is not None and not launch_templates.KEY_PAIR_NAME.match(value):
+            raise ValueError(
+                f"{value!r}: a key pair name has 1 to 255 printable ASCII characters "
+                f"({launch_templates.KEY_PAIR_SOURCE})"
+            )
+        return value
 
     @field_validator("instance_types")
     @classmethod
@@ -279,7 +300,9 @@ class ComputeEnvironment(Model):
     @model_validator(mode="after")
     def _family_fields(self) -> ComputeEnvironment:
         if self.is_fargate:
-            ec2_only = ("instance_types", "min_vcpus", "allocation_strategy", "bid_percentage")
+            ec2_only = ("instance_types", "min_vcpus", "allocation_strategy", "bid_percentage",
+                        "image_type", "image_id", "launch_template", "update_policy",
+                        "placement_group", "ec2_key_pair")
             given = [key for key in ec2_only if getattr(self, key) is not None]
             if given:
                 _fail(
@@ -310,6 +333,9 @@ class ComputeEnvironment(Model):
                 "place; use SPOT_PRICE_CAPACITY_OPTIMIZED (the default) or "
                 "SPOT_CAPACITY_OPTIMIZED, which need no role",
             )
+        problem = images.image_type_problem(self.resolved_image_type, self.known_instance_types)
+        if problem is not None:
+            _fail("image_type" if self.image_type else "instance_types", problem)
         return self
 
     @property
@@ -351,6 +377,19 @@ class ComputeEnvironment(Model):
     def known_instance_types(self) -> list[InstanceType] | None:
         """The instance types jobs may land on, None when EC2 picks them ('optimal')."""
         return None if self.is_fargate else instance_types.expand(self.resolved_instance_types)
+
+    @property
+    def resolved_image_type(self) -> str:
+        """The ECS image type of EC2/SPOT instances: as given, or the one their types need."""
+        return self.image_type or images.default_image_type(self.known_instance_types)
+
+    @property
+    def has_gpus(self) -> bool:
+        """Whether GPU jobs can run here: GPUs the image type drives."""
+        types = self.known_instance_types or ()
+        return images.is_nvidia(self.resolved_image_type) and any(
+            images.schedulable_gpus(entry) for entry in types
+        )
 
 
 def _architectures(types: Sequence[str]) -> dict[str, list[str]]:
@@ -471,8 +510,80 @@ class JobDefinition(Model):
     )
     job_role_policy_arns: list[str] = Field(default_factory=list)
     log_retention_days: int = 30
+    # "multinode": a multi-node parallel job of `nodes` EC2 instances, `main_node` leading.
+    type: Literal["container", "multinode"] = "container"
+    nodes: int | None = Field(default=None, ge=1)
+    main_node: int | None = Field(default=None, ge=0)
+    # The queues the job is submitted to; by default every queue of its platform.
+    queues: list[str] | None = Field(default=None, min_length=1)
+    gpus: int | None = Field(default=None, ge=1)
+    architecture: Literal["X86_64", "ARM64"] | None = None
+    ephemeral_storage_gib: int | None = Field(
+        default=None, ge=jobs.EPHEMERAL_STORAGE_MIN_GIB, le=jobs.EPHEMERAL_STORAGE_MAX_GIB
+    )
+    volumes: list[Volume] = Field(default_factory=list)
+    retry: Retry | None = None
+    linux_parameters: LinuxParameters | None = None
+    ulimits: dict[str, Ulimit] = Field(default_factory=dict)
+    user: str | None = Field(default=None, min_length=1, max_length=255)
+    readonly_root_filesystem: bool = False
+    privileged: bool = False
+    parameters: dict[str, str] = Field(default_factory=dict)
+    propagate_tags: bool = False
+    scheduling_priority: int | None = Field(
+        default=None, ge=jobs.SCHEDULING_PRIORITY_MIN, le=jobs.SCHEDULING_PRIORITY_MAX
+    )
 
     _name = field_validator("name")(_check_batch_name)
+
+    @field_validator("queues")
+    @classmethod
+    def _queues(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each queue may appear once")
+        return value
+
+    @field_validator("volumes")
+    @classmethod
+    def _volumes(cls, value: list[Volume]) -> list[Volume]:
+        for key in ("name", "mount_path"):
+            seen = [getattr(volume, key) for volume in value]
+            twice = next((item for item in seen if seen.count(item) > 1), None)
+            if twice is not None:
+                raise ValueError(f"two volumes have the {key.replace('_', ' ')} {twice!r}")
+        return value
+
+    @field_validator("ulimits")
+    @classmethod
+    def _ulimits(cls, value: dict[str, Ulimit]) -> dict[str, Ulimit]:
+        for name in value:
+            if name not in jobs.ULIMIT_NAMES:
+                raise ValueError(
+                    f"{name!r} is not a ulimit AWS Batch sets; use one of "
+                    f"{', '.join(jobs.ULIMIT_NAMES)}"
+                )
+        return value
+
+    @field_validator("user")
+    @classmethod
+    def _user(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^[A-Za-z0-9_.@:-]+\Z", value):
+            raise ValueError(
+                f"{value!r}: give a user name or id, optionally with a group: 'app', '1000' or "
+                "'1000:1000'"
+            )
+        return value
+
+    @field_validator("parameters")
+    @classmethod
+    def _parameters(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not re.match(r"^[A-Za-z0-9_-]+\Z", key):
+                raise ValueError(
+                    f"parameter {key!r}: use letters, digits, '-' and '_', the name a command "
+                    "refers to as Ref::name"
+                )
+        return value
 
     @field_validator("vcpus", mode="before")
     @classmethod
@@ -529,27 +640,101 @@ class JobDefinition(Model):
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
-        allowed = validators.LOG_RETENTION_DAYS.values
-        if value not in allowed:
-            listing = ", ".join(str(v) for v in sorted(allowed))
-            raise ValueError(
-                f"{value} is not a CloudWatch Logs retention; use one of {listing} (0 keeps "
-                "the logs forever)"
-            )
-        return value
+        return _check_retention(value)
 
     @model_validator(mode="after")
     def _resources(self) -> JobDefinition:
         if self.platform == "FARGATE":
             _check_fargate_size(self.vcpus, self.memory)
-        elif self.vcpus != int(self.vcpus) or self.vcpus < 1:
-            _fail("vcpus", f"vcpus {self.vcpus:g}: EC2 jobs take a whole number of vCPUs, at least 1")
+            _check_fargate_settings(self)
+        else:
+            if self.vcpus != int(self.vcpus) or self.vcpus < 1:
+                _fail("vcpus", f"vcpus {self.vcpus:g}: EC2 jobs take a whole number of vCPUs, "
+                      "at least 1")
+            if self.ephemeral_storage_gib is not None:
+                _fail("ephemeral_storage_gib", "ephemeral_storage_gib sizes a Fargate task's "
+                      f"storage ({jobs.EPHEMERAL_STORAGE_SOURCE}); EC2 jobs use the instance's "
+                      "volume: raise compute_environments.launch_template.root_volume_gib")
+        _check_node_settings(self)
+        if self.retry is not None and "retry_attempts" in self.model_fields_set:
+            _fail("retry_attempts", "give the attempts in retry.attempts, not both")
         return self
 
     @property
     def uses_secrets(self) -> bool:
         """Whether the job reads secrets (and so needs an execution role)."""
         return bool(self.secrets)
+
+    @property
+    def is_multinode(self) -> bool:
+        """Whether this is a multi-node parallel job."""
+        return self.type == "multinode"
+
+    @property
+    def resolved_main_node(self) -> int:
+        """The index of the main node of a multi-node job."""
+        return self.main_node or 0
+
+    @property
+    def attempts(self) -> int:
+        """How many times a failed job is attempted."""
+        return self.retry.attempts if self.retry is not None else self.retry_attempts
+
+    @property
+    def efs_volumes(self) -> list[Volume]:
+        """The volumes on EFS."""
+        return [volume for volume in self.volumes if volume.efs is not None]
+
+
+def _check_fargate_settings(job: JobDefinition) -> None:
+    """Settings AWS Batch documents as not applicable to jobs on Fargate resources."""
+    if job.gpus is not None:
+        _fail("gpus", f"Fargate has no GPUs ({jobs.GPU_SOURCE}); run GPU jobs with platform EC2 "
+              "on GPU instance types such as g5 or g6")
+    if job.is_multinode:
+        _fail("type", f"multi-node parallel jobs run on EC2 only ({jobs.MULTINODE_SOURCE}); use "
+              "platform EC2 or type \"container\"")
+    ec2_only = {
+        "privileged": job.privileged,
+        "ulimits": job.ulimits,
+        "linux_parameters.shared_memory_mib": (
+            job.linux_parameters is not None and job.linux_parameters.shared_memory_mib
+        ),
+    }
+    for key, value in ec2_only.items():
+        if value:
+            source = jobs.EC2_ONLY_SOURCE[key.rsplit(".", 1)[-1]]
+            _fail(key, f"{key} does not apply to jobs on Fargate ({source}); remove it or use "
+                  "platform EC2")
+    for index, volume in enumerate(job.volumes):
+        if volume.host_path is not None:
+            _fail(f"volumes.{index}.host_path", "Fargate jobs have no host to mount a path of "
+                  f"({jobs.EC2_ONLY_SOURCE['host_path']}); use an EFS volume or platform EC2")
+
+
+def _check_node_settings(job: JobDefinition) -> None:
+    if not job.is_multinode:
+        extra = [key for key in ("nodes", "main_node") if getattr(job, key) is not None]
+        if extra:
+            _fail(extra[0], f"{extra[0]} applies to type \"multinode\" only; remove it or set "
+                  "type = \"multinode\"")
+        return
+    if job.nodes is None:
+        _fail("nodes", "a multi-node parallel job needs nodes, the number of instances it runs on")
+    if job.resolved_main_node >= job.nodes:
+        _fail("main_node", f"main_node {job.resolved_main_node} is not one of the {job.nodes} "
+              f"nodes (0 to {job.nodes - 1}; {jobs.MAIN_NODE_SOURCE})")
+
+
+def _check_retention(value: int) -> int:
+    allowed = validators.LOG_RETENTION_DAYS.values
+    if value not in allowed:
+        listing = ", ".join(str(v) for v in sorted(allowed))
+        raise ValueError(
+            f"{value} is not a CloudWatch Logs retention; use one of {listing} (0 keeps "
+            "the logs forever)"
+        )
+    return value
 
 
 def _check_env_name(key: str) -> None:
@@ -573,9 +758,6 @@ def _check_fargate_size(vcpus: float, memory: int) -> None:
         )
 
 
-Problems = list[tuple[str, str]]
-
-
 class Spec(Model):
     """A whole stack: network, compute environments, job queues and job definitions."""
 
@@ -586,6 +768,10 @@ class Spec(Model):
     # allocation strategy change in place; "custom": a role of the stack's own.
     service_role: Literal["service-linked", "custom"] = "service-linked"
     secrets_kms_key_arn: str | None = None
+    # The customer managed KMS key that encrypts every log group (jobs' and flow logs).
+    log_kms_key_arn: str | None = None
+    iam: Iam = Field(default_factory=Iam)
+    backend: Backend | None = None
     network: Network = Field(default_factory=Network)
     compute_environments: list[ComputeEnvironment] = Field(min_length=1)
     job_queues: list[JobQueue] = Field(min_length=1)
@@ -613,7 +799,7 @@ class Spec(Model):
             )
         return value
 
-    @field_validator("secrets_kms_key_arn")
+    @field_validator("secrets_kms_key_arn", "log_kms_key_arn")
     @classmethod
     def _kms_key(cls, value: str | None) -> str | None:
         problem = None if value is None else secrets.kms_key_problem(value)
@@ -648,6 +834,7 @@ class Spec(Model):
             *self._queue_members(),
             *self._job_problems(),
             *self._kms_key_use(),
+            *self._log_key_region(),
         ]
         if problems:
             raise CrossReferenceError(problems)
@@ -754,16 +941,10 @@ class Spec(Model):
         return problems
 
     def _job_problems(self) -> Problems:
-        queue_families = {ce.family for ce in self.queued_environments}
         problems: Problems = []
         for index, job in enumerate(self.job_definitions):
-            if queue_families and job.platform not in queue_families:
-                problems.append(
-                    (f"job_definitions.{index}.platform",
-                     f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
-                     f"has any; add a {job.platform} compute environment to a queue or change "
-                     "the platform")
-                )
+            queue_problems = self._job_queue_names(index, job)
+            problems.extend(queue_problems)
             if self.network.mode == "endpoints" and not ecr.is_private_image(job.image):
                 problems.append(
                     (f"job_definitions.{index}.image",
@@ -772,8 +953,65 @@ class Spec(Model):
                      f"'nat' or push the image to an ECR repository ({ecr.EXAMPLE})")
                 )
             problems.extend(self._secret_regions(index, job))
-            problems.extend(_fit(index, job, self.queued_environments))
+            if queue_problems:
+                continue
+            environments = self.environments_of(job)
+            problems.extend(_fit(index, job, environments))
+            problems.extend(_gpu_fit(index, job, environments))
+            problems.extend(self._job_architecture(index, job))
+            problems.extend(self._scheduling_priority(index, job))
+            problems.extend(_multinode_fit(index, job, environments))
         return problems
+
+    def _job_queue_names(self, index: int, job: JobDefinition) -> Problems:
+        """The queues a job names exist and take its platform; some queue does if it names none."""
+        by_name = {queue.name: queue for queue in self.job_queues}
+        if job.queues is None:
+            if any(self.queue_family(queue) == job.platform for queue in self.job_queues):
+                return []
+            return [(f"job_definitions.{index}.platform",
+                     f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
+                     f"has any; add a {job.platform} compute environment to a queue or change "
+                     "the platform")]
+        problems: Problems = []
+        for position, name in enumerate(job.queues):
+            queue = by_name.get(name)
+            field = f"job_definitions.{index}.queues.{position}"
+            if queue is None:
+                close = difflib.get_close_matches(name, list(by_name), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                problems.append((field, f"no job queue named {name!r}; {hint}known: "
+                                        f"{', '.join(sorted(by_name))}"))
+            elif self.queue_family(queue) not in (None, job.platform):
+                problems.append((field, f"queue {name!r} feeds {self.queue_family(queue)} "
+                                        f"compute, where a {job.platform} job cannot run"))
+        return problems
+
+    def _job_architecture(self, index: int, job: JobDefinition) -> Problems:
+        """An architecture the job's image is built for, against its queues' instance types."""
+        if job.architecture is None:
+            return []
+        wanted = jobs.INSTANCE_ARCHITECTURE[job.architecture]
+        for queue in self.queues_of(job):
+            for ce in self._members(queue):
+                if ce.architecture is not None and ce.architecture != wanted:
+                    return [(f"job_definitions.{index}.architecture",
+                             f"{job.architecture} images cannot run on queue {queue.name!r}: its "
+                             f"compute environment {ce.name!r} runs {ce.architecture} instances "
+                             f"({' '.join(ce.resolved_instance_types)}); give the job "
+                             "`queues` of that architecture only, or change the architecture")]
+        return []
+
+    def _scheduling_priority(self, index: int, job: JobDefinition) -> Problems:
+        """Fair-share queues order jobs of a share by scheduling priority; others ignore it."""
+        fair = [queue.name for queue in self.queues_of(job) if queue.fair_share is not None]
+        field = f"job_definitions.{index}.scheduling_priority"
+        if fair and job.scheduling_priority is None:
+            return [(field, f"the job can run on fair-share queue {fair[0]!r}, which orders the "
+                            "jobs of a share by scheduling priority; give scheduling_priority "
+                            f"({jobs.SCHEDULING_PRIORITY_MIN} to {jobs.SCHEDULING_PRIORITY_MAX}, "
+                            "higher first), or limit the job's `queues`")]
+        return []
 
     def _secret_regions(self, index: int, job: JobDefinition) -> Problems:
         wrong = [key for key, arn in job.secrets.items() if secrets.region(arn) != self.region]
@@ -782,6 +1020,49 @@ class Spec(Model):
         return [(f"job_definitions.{index}.secrets.{wrong[0]}",
                  f"the secret is in another region than the stack ({self.region}); Batch reads "
                  "secrets from the job's own region")]
+
+    @property
+    def warnings(self) -> Problems:
+        """What will work, with a condition the spec cannot check: (field, message) pairs."""
+        found: Problems = []
+        for index, ce in enumerate(self.compute_environments):
+            if ce.image_id is not None:
+                found.append((f"compute_environments.{index}.image_id",
+                              "an AMI of your own must run the Amazon ECS container agent (an "
+                              "ECS-optimized AMI, or one built from it) for the architecture of "
+                              "the instance types, or no job ever leaves RUNNABLE"))
+        for index, job in enumerate(self.job_definitions):
+            found.extend(self._job_warnings(index, job))
+        return found
+
+    def _job_warnings(self, index: int, job: JobDefinition) -> Problems:
+        found: Problems = []
+        fair = any(queue.fair_share is not None for queue in self.queues_of(job))
+        if job.scheduling_priority is not None and not fair:
+            found.append((f"job_definitions.{index}.scheduling_priority",
+                          "scheduling_priority only affects jobs in fair-share queues "
+                          f"({jobs.SCHEDULING_PRIORITY_SOURCE}), and no queue the job can run "
+                          "on has fair_share"))
+        if job.is_multinode:
+            loose = [ce.name for ce in self.environments_of(job) if ce.placement_group is None]
+            if loose:
+                found.append((f"job_definitions.{index}.type",
+                              f"compute environment {loose[0]!r} has no placement group; the "
+                              "nodes of a multi-node job talk to each other, and "
+                              'placement_group = "cluster" keeps them close'))
+        if job.efs_volumes and self.network.mode == "existing" and self.network.security_group_ids:
+            found.append((f"job_definitions.{index}.volumes",
+                          "network.security_group_ids are your own: they must allow NFS (TCP "
+                          f"{efs.NFS_PORT}) out to the file system's mount targets"))
+        return found
+
+    def _log_key_region(self) -> Problems:
+        key = self.log_kms_key_arn
+        if key is None or not self.region or secrets.region(key) == self.region:
+            return []
+        return [("log_kms_key_arn",
+                 f"the key is in another region than the stack ({self.region}); CloudWatch Logs "
+                 "encrypts a log group with a key of its own region")]
 
     def _kms_key_use(self) -> Problems:
         key = self.secrets_kms_key_arn
@@ -806,6 +1087,26 @@ class Spec(Model):
     def environments_by_name(self) -> dict[str, ComputeEnvironment]:
         """The compute environments by name."""
         return {ce.name: ce for ce in self.compute_environments}
+
+    def _members(self, queue: JobQueue) -> list[ComputeEnvironment]:
+        by_name = self.environments_by_name
+        return [by_name[name] for name in queue.compute_environments if name in by_name]
+
+    def queue_family(self, queue: JobQueue) -> str | None:
+        """The platform family of a queue's compute environments ('EC2', 'FARGATE')."""
+        members = self._members(queue)
+        return members[0].family if members else None
+
+    def queues_of(self, job: JobDefinition) -> list[JobQueue]:
+        """The queues a job can run on: those it names, else every queue of its platform."""
+        if job.queues is not None:
+            return [queue for queue in self.job_queues if queue.name in job.queues]
+        return [queue for queue in self.job_queues if self.queue_family(queue) == job.platform]
+
+    def environments_of(self, job: JobDefinition) -> list[ComputeEnvironment]:
+        """The compute environments of the queues a job can run on."""
+        names = {name for queue in self.queues_of(job) for name in queue.compute_environments}
+        return [ce for ce in self.compute_environments if ce.name in names]
 
     @property
     def queued_environments(self) -> list[ComputeEnvironment]:
@@ -869,6 +1170,55 @@ def _fit(
     )]
 
 
+def _gpu_fit(
+    index: int, job: JobDefinition, environments: Sequence[ComputeEnvironment]
+) -> Problems:
+    """A GPU job needs one instance type with enough GPUs, vCPUs and memory, and the NVIDIA
+    image type that drives them, in a compute environment it can run on."""
+    if job.gpus is None:
+        return []
+    reasons: list[str] = []
+    for ce in environments:
+        types = ce.known_instance_types
+        listed = " ".join(ce.resolved_instance_types)
+        if types is None:
+            reasons.append(f'"{ce.name}" picks its own types ({listed}), which have no GPUs')
+        elif not any(images.schedulable_gpus(t) for t in types):
+            reasons.append(f'"{ce.name}" ({listed}) has no GPUs')
+        elif not images.is_nvidia(ce.resolved_image_type):
+            reasons.append(f'"{ce.name}" has image type {ce.resolved_image_type}, without GPU '
+                           "drivers")
+        elif any(images.schedulable_gpus(t) >= job.gpus and t.fits(job.vcpus, job.memory)
+                 for t in types):
+            return []
+        else:
+            most = max(images.schedulable_gpus(t) for t in types)
+            reasons.append(f'"{ce.name}" ({listed}) has no type with {job.gpus} GPUs, '
+                           f"{job.vcpus:g} vCPU and {job.memory} MiB (at most {most} GPUs)")
+    candidates = (t for t in instance_types.catalogue().values() if t.current_generation)
+    found = instance_types.smallest_fit(
+        (t for t in candidates if images.schedulable_gpus(t) >= job.gpus), job.vcpus, job.memory
+    )
+    advice = f"add {found.name} or lower the job" if found else "lower the job"
+    return [(f"job_definitions.{index}.gpus",
+             f"{job.gpus} GPU{' fits' if job.gpus == 1 else 's fit'} no compute environment the job can "
+             f"run on: {'; '.join(reasons) or 'none has instance types'}. GPU jobs need NVIDIA "
+             f"GPU instance types such as g5 or g6 ({images.SOURCE}); {advice}")]
+
+
+def _multinode_fit(
+    index: int, job: JobDefinition, environments: Sequence[ComputeEnvironment]
+) -> Problems:
+    """Multi-node parallel jobs need On-Demand EC2 instances."""
+    spot = [ce.name for ce in environments if ce.type == "SPOT"]
+    if not job.is_multinode or not spot:
+        return []
+    return [(f"job_definitions.{index}.type",
+             f"multi-node parallel jobs do not run on Spot Instances ({jobs.MULTINODE_SOURCE}), "
+             f"and the job can run on SPOT compute environment {spot[0]!r}; give it `queues` "
+             "whose compute environments are type EC2")]
+
+
 def _fit_advice(job: JobDefinition, ce: ComputeEnvironment) -> str:
     """What to add: the smallest fitting type of the environment's families, else of any."""
     families = {entry.family for entry in ce.known_instance_types or ()}
@@ -885,11 +1235,3 @@ def _fit_advice(job: JobDefinition, ce: ComputeEnvironment) -> str:
     if job.vcpus > ce.max_vcpus:
         return f"raise max_vcpus to at least {job.vcpus:g}, add {found.name} or lower the job"
     return f"add {found.name} or lower the job"
-
-
-class CrossReferenceError(ValueError):
-    """Problems found across fields, each with its path below the model that found them."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))

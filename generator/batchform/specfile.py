@@ -9,6 +9,7 @@ import re
 import stat
 import tomllib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from batchform.errors import SpecError, SpecProblem, UsageError
 from batchform.spec import CrossReferenceError, Spec
+from batchform.spec_options import spec_context
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # Far above any real spec (1,000 job definitions take about 300 KB), far below what would
@@ -40,17 +42,36 @@ _FILE_KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class ReadSpec:
+    """A valid spec and what it says that will work on a condition batchform cannot check."""
+
+    spec: Spec
+    source: str
+    warnings: list[SpecProblem] = field(default_factory=list)
+
+    def warning_lines(self) -> list[str]:
+        """Each warning as `file:line: field: message`."""
+        return [warning.render(self.source) for warning in self.warnings]
+
+
 def load_spec(path: Path | None) -> Spec:
     """Read and validate a spec file; without a path, the built-in default spec."""
+    return read_spec(path).spec
+
+
+def read_spec(path: Path | None) -> ReadSpec:
+    """Read and validate a spec file (without a path, the built-in default spec), with its
+    warnings."""
     if path is None:
         text = starter_spec_text()
-        return parse_spec(text, source="<built-in default spec>", suffix=".toml")
+        return _read(text, source="<built-in default spec>", suffix=".toml", spec_dir=None)
     raw = read_spec_bytes(path)
     try:
         text = raw.decode("utf-8-sig")  # a leading byte order mark is not part of the spec
     except UnicodeDecodeError as error:
         raise SpecError(path, [SpecProblem("", f"not UTF-8 text ({error.reason})")]) from None
-    return parse_spec(text, source=str(path), suffix=path.suffix.lower())
+    return _read(text, source=str(path), suffix=path.suffix.lower(), spec_dir=path.parent)
 
 
 def read_spec_bytes(path: Path) -> bytes:
@@ -89,8 +110,13 @@ def read_spec_bytes(path: Path) -> bytes:
         os.close(descriptor)
 
 
-def parse_spec(text: str, *, source: str, suffix: str) -> Spec:
-    """Validate spec text in TOML (.toml) or YAML (.yaml/.yml) form."""
+def parse_spec(text: str, *, source: str, suffix: str, spec_dir: Path | None = None) -> Spec:
+    """Validate spec text in TOML (.toml) or YAML (.yaml/.yml) form; paths in it (user data)
+    are relative to spec_dir, by default the current directory."""
+    return _read(text, source=source, suffix=suffix, spec_dir=spec_dir).spec
+
+
+def _read(text: str, *, source: str, suffix: str, spec_dir: Path | None) -> ReadSpec:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise SpecError(
@@ -112,9 +138,15 @@ def parse_spec(text: str, *, source: str, suffix: str) -> Spec:
                          f"{hint}")],
         )
     try:
-        return Spec.model_validate(data)
+        spec = Spec.model_validate(data, context=spec_context(spec_dir))
     except ValidationError as error:
         raise SpecError(source, list(_problems(error, locate, data))) from None
+    warnings = [
+        SpecProblem(display_path(path.split("."), data), _name_elements(message, data),
+                    locate(path.split(".")))
+        for path, message in spec.warnings
+    ]
+    return ReadSpec(spec, source, warnings)
 
 
 def _decode(text: str, *, source: str, suffix: str) -> tuple[Any, _Locator]:

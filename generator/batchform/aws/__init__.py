@@ -17,6 +17,12 @@ here and keep no copies:
 - ``secrets``: secret references a job can read, the IAM resources they need, KMS key ARNs.
 - ``job_states``: job and resource statuses, and the reasons Batch gives for a blocked queue.
 - ``iam_actions``: the IAM action behind each API request, and which requests only read.
+- ``images``: the ECS image types of EC2 compute environments, Amazon Linux 2's end, AMI ids.
+- ``launch_templates``: root volumes, user data and key pairs of EC2 launch templates.
+- ``jobs``: what a job definition may ask for where (GPUs, architectures, storage, Linux
+  settings, scheduling priority, multi-node) and the retry presets.
+- ``efs``: EFS volume ids, the NFS port, the IAM actions of IAM authorization.
+- ``s3``: bucket names, for the state backend.
 
 Each module loads its data lazily, so importing one costs nothing at CLI startup.
 """

@@ -58,6 +58,11 @@ RUNNABLE_TIME_LIMIT_SECONDS = Constraint(
 RETRY_ATTEMPTS = Constraint(
     "aws_batch_job_definition", "retry_strategy.attempts", "range", _JOB, minimum=1, maximum=10,
 )
+# IntBetween(1, 360) in compute_environment.go; the API documents up to 7200.
+JOB_EXECUTION_TIMEOUT_MINUTES = Constraint(
+    "aws_batch_compute_environment", "update_policy.job_execution_timeout_minutes", "range", _CE,
+    minimum=1, maximum=360,
+)
 ATTEMPT_DURATION_SECONDS = Constraint(
     "aws_batch_job_definition", "timeout.attempt_duration_seconds", "range", _JOB, minimum=60,
 )
@@ -70,8 +75,7 @@ _EXIT_REASON_MESSAGE = (
 ALL = (
     *names.ALL,
     Constraint("aws_batch_compute_environment", "name", "conflicts", _CE, others=("name_prefix",)),
-    Constraint("aws_batch_compute_environment", "update_policy.job_execution_timeout_minutes",
-               "range", _CE, minimum=1, maximum=360),
+    JOB_EXECUTION_TIMEOUT_MINUTES,
     Constraint("aws_batch_compute_environment", "service_role", "arn", _CE),
     Constraint("aws_batch_compute_environment", "compute_resources.instance_role", "arn", _CE),
     Constraint("aws_batch_compute_environment", "compute_resources.spot_iam_fleet_role", "arn",

@@ -7,6 +7,7 @@ it stays light; the front end lives in `hcl.syntax` (the tree), `hcl.parser` (te
 
 from batchform.hcl.writer import (
     IDENTIFIER,
+    Expression,
     align,
     is_literal,
     key,
@@ -17,10 +18,12 @@ from batchform.hcl.writer import (
     quote,
     tidy,
     unquote,
+    value_lines,
 )
 
 __all__ = [
     "IDENTIFIER",
+    "Expression",
     "align",
     "is_literal",
     "key",
@@ -31,4 +34,5 @@ __all__ = [
     "quote",
     "tidy",
     "unquote",
+    "value_lines",
 ]

@@ -129,8 +129,14 @@ def number(value: float) -> str:
     return repr(value)
 
 
+class Expression(str):
+    """An HCL expression batchform writes itself, placed as it is rather than quoted."""
+
+
 def literal(value: object) -> str:
     """A literal of a string, number, bool or a flat list of them, on one line."""
+    if isinstance(value, Expression):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -149,6 +155,25 @@ def object_lines(mapping: Mapping[str, object], indent: int) -> str:
     pad = " " * (indent + 2)
     body = "".join(f"{pad}{key(k)} = {literal(mapping[k])}\n" for k in sorted(mapping))
     return "{\n" + body + " " * indent + "}"
+
+
+def value_lines(value: object, indent: int) -> str:
+    """A literal of any spec value: tables become multi-line objects (keys in their order),
+    lists of tables multi-line lists, null for None; flat lists stay on one line."""
+    if value is None:
+        return "null"
+    pad = " " * (indent + 2)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        body = "".join(
+            f"{pad}{key(str(k))} = {value_lines(v, indent + 2)}\n" for k, v in value.items()
+        )
+        return "{\n" + body + " " * indent + "}"
+    if isinstance(value, (list, tuple)) and any(isinstance(item, Mapping) for item in value):
+        body = "".join(f"{pad}{value_lines(item, indent + 2)},\n" for item in value)
+        return "[\n" + body + " " * indent + "]"
+    return literal(value)
 
 
 def list_lines(items: Iterable[str], indent: int) -> str:

@@ -36,6 +36,7 @@ UNIQUE_NAMES: dict[str, str] = {
     "aws_iam_policy": "IAM Policy",
     "aws_cloudwatch_log_group": "CloudWatch Logs Log Group",
     "aws_launch_template": "EC2 Launch Template",
+    "aws_placement_group": "EC2 Placement Group",
     "aws_ecr_repository": "ECR Repository",
 }
 _ALREADY_EXISTS = {
@@ -44,6 +45,9 @@ _ALREADY_EXISTS = {
     "aws_batch_scheduling_policy": "ClientException: Object already exists",
     "aws_cloudwatch_log_group": "ResourceAlreadyExistsException: The specified log group already exists",
     "aws_ecr_repository": "RepositoryAlreadyExistsException: The repository already exists",
+    # EC2 API reference, error codes: InvalidPlacementGroup.Duplicate.
+    "aws_placement_group": "InvalidPlacementGroup.Duplicate: The specified placement group "
+    "already exists",
 }
 
 

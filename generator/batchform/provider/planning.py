@@ -193,6 +193,10 @@ def _changed_paths(
     nested = block.block_type(head)
     if nested is None:
         return []
+    if list(rest) == ["#"]:
+        # ForceNew on a list block itself: SDKv2 forces a new resource when its count changes
+        # (a block added or removed), not when an argument inside it does.
+        return [] if _count(before_value) == _count(after_value) else [here]
     if not rest or nested.nesting_mode in ("set", "map"):
         return [] if same_value(before_value, after_value, None) else [here]
     if nested.nesting_mode in ("single", "group"):
@@ -209,6 +213,10 @@ def _changed_paths(
             continue
         found.extend(_changed_paths(nested.block, rest, old, new, (*here, index)))
     return found
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
 
 
 def _is_service_linked_batch_role(value: Any) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from batchform.aws import constraints
 from batchform.aws.values import Enforcer
+from batchform.provider.values import contains_unknown
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,29 @@ def check_resource(
     problems: list[Problem] = []
     for violation in constraints.check(type_name, config, enforced_by):
         if violation.constraint.kind == "conflicts":
+            if _unknown_conflict(config, violation.path, violation.constraint.others):
+                continue
             problems.append(
                 Problem(violation.path, "Conflicting configuration arguments", violation.message)
             )
         else:
             problems.append(Problem(violation.path, violation.message))
     return problems
+
+
+def _unknown_conflict(
+    config: Mapping[str, Any], path: tuple[str | int, ...], others: tuple[str, ...]
+) -> bool:
+    """Whether a conflict involves a value known only later: the SDK's ConflictsWith check
+    skips unknown values at validate, and judges them at plan, when they are known."""
+    block: Any = config
+    for step in path[:-1]:
+        if isinstance(block, Mapping):
+            block = block.get(step)
+        elif isinstance(block, list) and isinstance(step, int) and step < len(block):
+            block = block[step]
+        else:
+            return False
+    if not isinstance(block, Mapping):
+        return False
+    return any(contains_unknown(block.get(name)) for name in (path[-1], *others))

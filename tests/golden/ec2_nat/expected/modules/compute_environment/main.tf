@@ -22,6 +22,11 @@ resource "aws_batch_compute_environment" "this" {
     max_vcpus           = var.max_vcpus
     subnets             = var.subnet_ids
     security_group_ids  = var.security_group_ids
+
+    # The AMI: AWS Batch's ECS-optimized one of this image type.
+    ec2_configuration {
+      image_type = var.image_type
+    }
   }
 
   # Destroy must not take the roles' policies away while the environment is still deleting.

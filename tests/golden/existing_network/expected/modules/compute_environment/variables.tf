@@ -33,6 +33,11 @@ variable "allocation_strategy" {
   type        = string
 }
 
+variable "image_type" {
+  description = "ECS image type AWS Batch picks the AMI by: ECS_AL2023, or ECS_AL2023_NVIDIA for GPU instance types. Changes apply in place."
+  type        = string
+}
+
 variable "subnet_ids" {
   description = "Subnets compute runs in."
   type        = list(string)

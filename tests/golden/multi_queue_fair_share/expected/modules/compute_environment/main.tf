@@ -27,6 +27,16 @@ resource "aws_batch_compute_environment" "this" {
     max_vcpus           = var.max_vcpus
     subnets             = var.subnet_ids
     security_group_ids  = var.security_group_ids
+
+    # The AMI: AWS Batch's ECS-optimized one of this image type.
+    # Fargate environments have none.
+    dynamic "ec2_configuration" {
+      for_each = var.image_type == null ? [] : [var.image_type]
+
+      content {
+        image_type = ec2_configuration.value
+      }
+    }
   }
 
   # Destroy must not take the roles' policies away while the environment is still deleting.

@@ -36,6 +36,12 @@ variable "allocation_strategy" {
   default     = null
 }
 
+variable "image_type" {
+  description = "ECS image type AWS Batch picks the AMI by: ECS_AL2023, or ECS_AL2023_NVIDIA for GPU instance types; null for Fargate. Changes apply in place."
+  type        = string
+  default     = null
+}
+
 variable "subnet_ids" {
   description = "Subnets compute runs in."
   type        = list(string)

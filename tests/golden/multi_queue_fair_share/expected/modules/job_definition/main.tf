@@ -13,6 +13,15 @@ resource "aws_batch_job_definition" "this" {
   type                  = "container"
   platform_capabilities = [var.platform]
 
+  # Defaults of the Ref::name placeholders in the command; submit-job --parameters overrides them.
+  parameters = var.parameters
+
+  # The tags of the job and of the job definition reach its ECS task.
+  propagate_tags = var.propagate_tags
+
+  # Fair-share queues start the jobs of a share with a higher priority first.
+  scheduling_priority = var.scheduling_priority
+
   # jsonencode keeps the JSON canonical, so an unchanged job registers no new revision.
   container_properties = jsonencode({
     image            = var.image

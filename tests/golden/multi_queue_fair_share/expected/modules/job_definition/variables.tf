@@ -57,6 +57,24 @@ variable "retry_attempts" {
   default     = 1
 }
 
+variable "parameters" {
+  description = "Defaults of the Ref::name placeholders in the command."
+  type        = map(string)
+  default     = {}
+}
+
+variable "propagate_tags" {
+  description = "Whether the job's and the job definition's tags are copied to the ECS task."
+  type        = bool
+  default     = false
+}
+
+variable "scheduling_priority" {
+  description = "Priority of the jobs within their share in fair-share queues, 0 to 9999, higher first; null when no fair-share queue runs the job."
+  type        = number
+  default     = null
+}
+
 variable "timeout_seconds" {
   description = "Stop an attempt that runs longer than this; null for no limit."
   type        = number

@@ -33,6 +33,11 @@ variable "allocation_strategy" {
   type        = string
 }
 
+variable "image_type" {
+  description = "ECS image type AWS Batch picks the AMI by: ECS_AL2023, or ECS_AL2023_NVIDIA for GPU instance types. Changes apply in place."
+  type        = string
+}
+
 variable "bid_percentage" {
   description = "Highest Spot price as a percentage of the On-Demand price."
   type        = number

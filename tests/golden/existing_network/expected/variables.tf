@@ -1,0 +1,34 @@
+# What commonly differs between environments of one stack: set these with -var or a .tfvars
+# file instead of editing the generated files. The defaults are the spec's.
+
+variable "region" {
+  description = "AWS region of the stack."
+  type        = string
+  default     = "us-east-2"
+}
+
+variable "max_vcpus" {
+  description = "Most vCPUs each compute environment runs at once, by spec name; a change applies in place."
+  type        = map(number)
+  default = {
+    ondemand = 48
+  }
+
+  validation {
+    condition     = alltrue([for name in ["ondemand"] : contains(keys(var.max_vcpus), name)])
+    error_message = "Give max_vcpus for every compute environment: ondemand."
+  }
+}
+
+variable "images" {
+  description = "Container image of each job definition, by spec name: another tag or registry per environment."
+  type        = map(string)
+  default = {
+    nightly = "public.ecr.aws/docker/library/busybox:1.36"
+  }
+
+  validation {
+    condition     = alltrue([for name in ["nightly"] : contains(keys(var.images), name)])
+    error_message = "Give an image for every job definition: nightly."
+  }
+}

@@ -1,0 +1,24 @@
+variable "name" {
+  description = "Prefix of the names of everything this module creates."
+  type        = string
+}
+
+variable "cidr" {
+  description = "CIDR block of the VPC."
+  type        = string
+}
+
+variable "public_subnet_cidrs" {
+  description = "CIDR blocks of the public subnets, one per availability zone."
+  type        = list(string)
+}
+
+variable "private_subnet_cidrs" {
+  description = "CIDR blocks of the private subnets compute runs in, one per availability zone."
+  type        = list(string)
+}
+
+variable "efs_security_group_ids" {
+  description = "Security groups of EFS mount targets compute may reach with NFS."
+  type        = list(string)
+}

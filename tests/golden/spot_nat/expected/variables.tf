@@ -1,0 +1,34 @@
+# What commonly differs between environments of one stack: set these with -var or a .tfvars
+# file instead of editing the generated files. The defaults are the spec's.
+
+variable "region" {
+  description = "AWS region of the stack."
+  type        = string
+  default     = "us-west-2"
+}
+
+variable "max_vcpus" {
+  description = "Most vCPUs each compute environment runs at once, by spec name; a change applies in place."
+  type        = map(number)
+  default = {
+    spot = 256
+  }
+
+  validation {
+    condition     = alltrue([for name in ["spot"] : contains(keys(var.max_vcpus), name)])
+    error_message = "Give max_vcpus for every compute environment: spot."
+  }
+}
+
+variable "images" {
+  description = "Container image of each job definition, by spec name: another tag or registry per environment."
+  type        = map(string)
+  default = {
+    frame = "ghcr.io/example/renderer:2.1"
+  }
+
+  validation {
+    condition     = alltrue([for name in ["frame"] : contains(keys(var.images), name)])
+    error_message = "Give an image for every job definition: frame."
+  }
+}
