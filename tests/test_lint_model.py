@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 import pytest
 
 from batchform.lint.engine.runner import run_rules
-from batchform.lint.model import Argument, Lifecycle, ModuleCycle, WrittenBlock
+from batchform.lint.model import (
+    Argument,
+    Lifecycle,
+    ModuleCycle,
+    ProviderVersions,
+    UndeclaredReference,
+    WrittenBlock,
+)
 from batchform.lint.model.values import AttrRef
 from batchform.lint.rules import all_rules
 
@@ -126,6 +133,12 @@ class Plan:
 
     def module_cycles(self) -> list[ModuleCycle]:
         return []
+
+    def undeclared_references(self) -> list[UndeclaredReference]:
+        return []  # terraform plan refuses a configuration that has any
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        return ProviderVersions()  # a plan says which version it used; this one does not
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self.memo:

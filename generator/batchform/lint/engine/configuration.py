@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from batchform.lint.engine.declarations import undeclared_references
 from batchform.lint.engine.modules import ModuleGraph, ModuleInstance, Resource
+from batchform.lint.engine.requirements import provider_versions
 from batchform.lint.engine.views import Instance
-from batchform.lint.model import ModuleCycle
+from batchform.lint.model import ModuleCycle, ProviderVersions, UndeclaredReference
 
 T = TypeVar("T")
 
@@ -62,6 +64,19 @@ class SourceConfiguration:
                 if cycle is not None and cycle not in found:
                     found.append(cycle)
         return found
+
+    def undeclared_references(self) -> list[UndeclaredReference]:
+        """References to names their module does not declare, once per module directory."""
+        return self.derived(
+            "undeclared_references", lambda: undeclared_references(self.modules)
+        )
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        """The constraints on a provider in every module, and the root's locked version."""
+        return self.derived(
+            ("provider_versions", source),
+            lambda: provider_versions(self.root, self.modules, source),
+        )
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per key for this configuration."""

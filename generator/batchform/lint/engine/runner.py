@@ -47,13 +47,21 @@ def run_rules(rules: Iterable[Rule], configuration: Configuration) -> set[Findin
                     file=item.file,
                     line=item.line,
                     code=rule.code,
-                    severity=rule.severity,
+                    severity=_severity(rule, item.severity),
                     address=item.address,
                     message=item.message,
                     fix=rule.fix,
                 )
             )
     return found
+
+
+def _severity(rule: Rule, asked: str | None) -> str:
+    if asked is None or asked == rule.severity:
+        return rule.severity
+    if asked not in rule.severities:
+        raise ValueError(f"{rule.code} reported a {asked} finding; it declares {rule.severity}")
+    return asked
 
 
 @contextmanager
