@@ -165,7 +165,7 @@ def test_named_validators_are_in_the_table() -> None:
     ("aws_iam_role", "name_prefix", "length", "from 1 to 38 characters"),
     ("aws_batch_scheduling_policy", "fair_share_policy.share_distribution", "items",
      "at most 500 items"),
-    ("aws_security_group", "name_prefix", "not_pattern", "not starting with sg-"),
+    ("aws_security_group", "name_prefix", "not_pattern", "a value not starting with sg-"),
 ])
 def test_constraints_say_what_they_allow(
     resource: str, path: str, kind: str, expected: str

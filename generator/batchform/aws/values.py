@@ -70,8 +70,8 @@ class Constraint:
         return self.violation(value, self.path) is None
 
     def expectation(self) -> str:
-        """What the constraint allows, in words: "one of A, B (in any case)", "from 1 to 10",
-        "1 to 64 characters", "matching ^...$"."""
+        """What the constraint allows, in words that follow "expected": "one of A, B (in any
+        case)", "from 1 to 10", "from 1 to 64 characters", "a value matching ^...$"."""
         if self.kind == "enum":
             listed = ", ".join(str(value) for value in self.values)
             return f"one of {listed}" + (" (in any case)" if self.ignore_case else "")
@@ -84,9 +84,9 @@ class Constraint:
                 return f"at most {high}{unit}"
             return f"from {low} to {high}{unit}"
         if self.kind == "pattern":
-            return f"matching ^{self.pattern}$"
+            return f"a value matching ^{self.pattern}$"
         if self.kind == "not_pattern":
-            return f"not starting with {self.pattern}"
+            return f"a value not starting with {self.pattern}"
         if self.kind == "arn":
             return "an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)"
         return f"not set together with {', '.join(self.others)}"

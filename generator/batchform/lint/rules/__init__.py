@@ -38,6 +38,7 @@ from batchform.lint.rules import (
     bf102_repeated_block,
     bf103_computed_attribute,
     bf104_argument_type,
+    bf105_invalid_value,
 )
 from batchform.lint.rules.rule import Hit, Rule, hit
 
@@ -73,6 +74,7 @@ RULES: tuple[Rule, ...] = (
     bf102_repeated_block.RULE,
     bf103_computed_attribute.RULE,
     bf104_argument_type.RULE,
+    bf105_invalid_value.RULE,
 )
 
 
