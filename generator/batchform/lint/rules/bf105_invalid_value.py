@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from batchform.aws import constraints, names
 from batchform.aws.values import Constraint
@@ -18,6 +18,9 @@ from batchform.lint.knowledge.argument_values import (
 from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.model.values import is_set
 from batchform.lint.rules.rule import Hit, Rule, hit
+
+if TYPE_CHECKING:
+    from batchform import schema
 
 # Batch names: BF014 reports invalid characters and lengths; this rule only what is left, a
 # name that does not start with a letter or digit.
@@ -39,7 +42,7 @@ def check(configuration: Configuration) -> Iterator[Hit]:
 
 
 def _instance_hits(
-    instance: ResourceInstance, table: tuple[Constraint, ...], block: Any
+    instance: ResourceInstance, table: tuple[Constraint, ...], block: schema.Block | None
 ) -> Iterator[Hit]:
     reported: set[tuple[str | int, ...]] = set()
     # What the provider refuses at validate comes first: that is the refusal the user meets.
@@ -93,7 +96,9 @@ def _left_to_bf014(value: str) -> bool:
     )
 
 
-def _too_many(instance: ResourceInstance, constraint: Constraint, block: Any) -> Iterator[Hit]:
+def _too_many(
+    instance: ResourceInstance, constraint: Constraint, block: schema.Block | None
+) -> Iterator[Hit]:
     limit = int(constraint.maximum or 0)
     if _schema_limits(block, constraint.names, limit):
         return  # BF102 reports blocks given more often than the schema allows
@@ -107,13 +112,15 @@ def _too_many(instance: ResourceInstance, constraint: Constraint, block: Any) ->
             )
 
 
-def _schema_limits(block: Any, path: tuple[str, ...], limit: int) -> bool:
+def _schema_limits(block: schema.Block | None, path: tuple[str, ...], limit: int) -> bool:
+    """Whether the schema itself allows no more than `limit` of these blocks."""
+    max_items = 0
     for name in path:
         nested = block.block_type(name) if block is not None else None
         if nested is None:
             return False
-        block = nested.block
-    return 0 < nested.max_items <= limit
+        block, max_items = nested.block, nested.max_items
+    return 0 < max_items <= limit
 
 
 def _conflicts(instance: ResourceInstance, constraint: Constraint) -> Iterator[Hit]:
