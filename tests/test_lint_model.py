@@ -192,3 +192,17 @@ def test_the_rules_judge_a_configuration_from_elsewhere() -> None:
     messages = [f.message for f in run_rules([all_rules()["BF001"]], _plan())]
     # The lifecycle is not known here: BF001 says nothing about create_before_destroy.
     assert len(messages) == 1 and "fixed `name`" in messages[0]
+
+
+def test_a_hit_takes_only_a_severity_its_rule_declares() -> None:
+    from batchform.lint.rules.rule import Hit, Rule
+
+    def hits(severity: str) -> Rule:
+        return Rule("BF999", "error", "t", "e", "f",
+                    lambda configuration: iter([Hit("a.tf", 1, "x.y", "m", severity)]),
+                    severities=("warning",))
+
+    (finding,) = run_rules([hits("warning")], _plan())
+    assert finding.severity == "warning"
+    with pytest.raises(ValueError, match="BF999 reported a note finding"):
+        run_rules([hits("note")], _plan())
