@@ -114,6 +114,16 @@ SPOT_FLEET_ROLE_ARN = Rule(
     f"{_API}, ComputeResource.spotIamFleetRole; IAM User Guide, IAM identifiers (ARNs)",
 )
 
+EFS_NFS = Rule(
+    "efs-nfs",
+    "A job that mounts an EFS file system reaches its mount targets over NFS, TCP port 2049: "
+    "the compute environment's security groups must allow that egress, and the mount targets' "
+    "security groups that ingress.",
+    "Amazon EFS User Guide, Using VPC security groups (security groups for EC2 instances and "
+    "mount targets); AWS Batch API reference (botocore batch 2016-08-10), "
+    "EFSVolumeConfiguration",
+)
+
 RULES = (
     SPOT_FLEET_ROLE,
     SPOT_FLEET_ROLE_ARN,
@@ -128,6 +138,7 @@ RULES = (
     ONE_ARCHITECTURE,
     AMAZON_LINUX_2,
     LAUNCH_TEMPLATE_VERSION,
+    EFS_NFS,
 )
 
 # At most this many compute environments per job queue (QUEUE_ENVIRONMENTS).
@@ -155,6 +166,9 @@ SPOT_FLEET_PRINCIPAL = "spotfleet.amazonaws.com"
 # and arn:partition:iam::account:instance-profile/path/name).
 ROLE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:role/.+")
 INSTANCE_PROFILE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:instance-profile/.+")
+
+# EFS_NFS: the port NFS clients reach EFS mount targets on.
+EFS_NFS_PORT = 2049
 
 # AMAZON_LINUX_2: the image types of Batch's Amazon Linux 2 AMIs, each with its Amazon Linux
 # 2023 successor, and the day Batch starts refusing new compute environments on them.
