@@ -49,3 +49,16 @@ resource "aws_iam_role" "this" {
 }
 """
     assert lint_files({"main.tf": text}, "BF037", root=tmp_path).findings == []
+
+
+def test_nothing_is_undeclared_in_a_directory_with_a_file_that_does_not_parse(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "calls.tf": 'module "net" {\n  source = "./net"\n}\n\nlocals {\n  broken = "${"\n}\n',
+        "outputs.tf": 'output "vpc" {\n  description = "VPC"\n  value       = module.net.vpc\n}\n',
+        "net/main.tf": 'output "vpc" {\n  value = var.cidr\n',
+    }
+    result = lint_files(files, root=tmp_path)
+    assert {finding.code for finding in result.findings} == {"BF000"}
+    assert {finding.file for finding in result.findings} == {"calls.tf", "net/main.tf"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from batchform.lint.engine.declarations import undeclared_references
@@ -18,9 +19,16 @@ class SourceConfiguration:
     """The `Configuration` read from Terraform files: the module tree is walked and its
     resources indexed by type once, so asking for a type never scans the tree again."""
 
-    def __init__(self, root: ModuleInstance, graph: ModuleGraph | None = None) -> None:
+    def __init__(
+        self,
+        root: ModuleInstance,
+        graph: ModuleGraph | None = None,
+        unparsed: Collection[Path] = (),
+    ) -> None:
         self.root = root
         self.graph = graph
+        # Directories with a file that could not be parsed: what they declare is not all known.
+        self.unparsed = frozenset(unparsed)
         self.modules = list(root.walk())
         self._resources: dict[tuple[str, str | None], list[Resource]] = {}
         for module in self.modules:
@@ -68,7 +76,8 @@ class SourceConfiguration:
     def undeclared_references(self) -> list[UndeclaredReference]:
         """References to names their module does not declare, once per module directory."""
         return self.derived(
-            "undeclared_references", lambda: undeclared_references(self.modules)
+            "undeclared_references",
+            lambda: undeclared_references(self.modules, self.unparsed),
         )
 
     def provider_versions(self, source: str) -> ProviderVersions:

@@ -10,8 +10,9 @@ and a variable's `type` hold no references at all.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from batchform.hcl.syntax import Block, Expr, ForExpr, Traversal, children
 from batchform.lint.engine.modules import ModuleInstance
@@ -40,20 +41,25 @@ class _Written:
     address: str
 
 
-def undeclared_references(modules: Iterable[ModuleInstance]) -> list[UndeclaredReference]:
-    """Every reference in the modules' files to an undeclared name, once per module directory."""
+def undeclared_references(
+    modules: Iterable[ModuleInstance], unparsed: Collection[Path] = ()
+) -> list[UndeclaredReference]:
+    """Every reference in the modules' files to an undeclared name, once per module directory;
+    none in a directory with a file that could not be parsed (it may declare the name)."""
     found: list[UndeclaredReference] = []
-    seen: set[object] = set()
+    seen: set[Path] = set(unparsed)
     for module in modules:
         if module.directory in seen:
             continue
         seen.add(module.directory)
-        found.extend(_module_references(module))
+        found.extend(_module_references(module, unparsed))
     return found
 
 
-def _module_references(module: ModuleInstance) -> Iterator[UndeclaredReference]:
-    declared = _Declared(module)
+def _module_references(
+    module: ModuleInstance, unparsed: Collection[Path]
+) -> Iterator[UndeclaredReference]:
+    declared = _Declared(module, unparsed)
     for source in module.files:
         for block in source.blocks:
             if block.type in _SKIPPED_BLOCKS:
@@ -120,8 +126,9 @@ def _nested(block: Block, address: str, bound: frozenset[str]) -> Iterator[_Writ
 class _Declared:
     """What one module declares, and the references to anything else."""
 
-    def __init__(self, module: ModuleInstance) -> None:
+    def __init__(self, module: ModuleInstance, unparsed: Collection[Path]) -> None:
         self.module = module
+        self.unparsed = unparsed
         self.resources = {
             f"{kind}.{name}" if mode == "resource" else f"data.{kind}.{name}"
             for mode, kind, name in module.resources
@@ -175,6 +182,8 @@ class _Declared:
         output = rest[0] if rest else None
         child = self.module.child(call)
         if child is None or output is None or output in child.outputs:
+            return None
+        if child.directory in self.unparsed:
             return None
         return "output", f"module.{call}.{output}", (f"module.{call}.{n}" for n in child.outputs)
 
