@@ -78,7 +78,9 @@ REMOVED_TYPES = (
 
 def removed_type(mode: str, name: str) -> RemovedType | None:
     """The entry for a type some major version removed, if any."""
-    for entry in REMOVED_TYPES:
-        if entry.mode == mode and entry.name == name:
-            return entry
-    return None
+    return _REMOVED_BY_NAME.get((mode, name))
+
+
+_REMOVED_BY_NAME: dict[tuple[str, str], RemovedType] = {
+    (entry.mode, entry.name): entry for entry in REMOVED_TYPES
+}

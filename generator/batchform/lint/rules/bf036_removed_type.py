@@ -13,11 +13,8 @@ from batchform.lint.rules.rule import Hit, Rule, hit
 def check(configuration: Configuration) -> Iterator[Hit]:
     """Blocks of a type the AWS provider removed in the major version the configuration gets."""
     major = None
-    for mode in ("resource", "data"):
-        for instance in configuration.declared(None, mode):
-            removed = provider.removed_type(mode, instance.type)
-            if removed is None:
-                continue
+    for removed in provider.REMOVED_TYPES:
+        for instance in configuration.declared(removed.name, removed.mode):
             major = major or provider_major(configuration, provider.SOURCE, provider.CURRENT_MAJOR)
             if major is None or major.number < removed.removed_in:
                 continue

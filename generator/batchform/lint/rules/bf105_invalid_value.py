@@ -35,24 +35,28 @@ def check(configuration: Configuration) -> Iterator[Hit]:
 
     provider = load_provider_schema()
     for resource_type, table in constraints.by_resource().items():
+        instances = configuration.instances(resource_type)
+        if not instances:
+            continue
         type_schema = provider.resource(resource_type)
         block = type_schema.block if type_schema is not None else None
-        for instance in configuration.instances(resource_type):
-            yield from _instance_hits(instance, table, block)
+        # What the provider refuses at validate comes first: that is the refusal users meet.
+        ordered = sorted(table, key=lambda item: item.enforced_by != "provider")
+        typed = [(constraint, schema_type(block, constraint.names)) for constraint in ordered]
+        for instance in instances:
+            yield from _instance_hits(instance, typed, block)
 
 
 def _instance_hits(
-    instance: ResourceInstance, table: tuple[Constraint, ...], block: schema.Block | None
+    instance: ResourceInstance, typed: list[tuple[Constraint, Any]], block: schema.Block | None
 ) -> Iterator[Hit]:
     reported: set[tuple[str | int, ...]] = set()
-    # What the provider refuses at validate comes first: that is the refusal the user meets.
-    for constraint in sorted(table, key=lambda item: item.enforced_by != "provider"):
+    for constraint, cty in typed:
         if constraint.kind == "items":
             yield from _too_many(instance, constraint, block)
         elif constraint.kind == "conflicts":
             yield from _conflicts(instance, constraint)
         else:
-            cty = schema_type(block, constraint.names)
             for placed in placed_values(instance, constraint.names):
                 if placed.path in reported:
                     continue
