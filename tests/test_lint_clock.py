@@ -1,4 +1,4 @@
-"""BF033 reads the day from a clock of its own: a warning before AWS blocks Amazon Linux 2
+"""BF033 reads the day from batchform's clock: a warning before AWS blocks Amazon Linux 2
 compute environments, an error from that day on."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from batchform import clock
 from batchform.lint import lint_files
-from batchform.lint.rules import bf033_amazon_linux_2
 
 CE = """
 resource "aws_batch_compute_environment" "this" {
@@ -38,7 +38,7 @@ resource "aws_batch_compute_environment" "this" {
 def test_amazon_linux_2_warns_before_the_day_and_errs_from_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, day: date, severity: str, words: str
 ) -> None:
-    monkeypatch.setattr(bf033_amazon_linux_2, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
     result = lint_files({"main.tf": CE}, "BF033", root=tmp_path)
     (finding,) = result.findings
     assert finding.severity == severity

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from batchform import cli, render, spec
+
+from batchform import cli, clock, render, spec
 from batchform.errors import SpecError
 from batchform.generate import build_stack, generate_stack
-from batchform.lint.rules import bf033_amazon_linux_2
 from batchform.specfile import load_spec
 
 BIG_JOB = """\
@@ -93,7 +93,7 @@ def test_a_lint_warning_is_printed_and_the_stack_written(
     # blocked (BF033 warns until then).
     import datetime
 
-    monkeypatch.setattr(bf033_amazon_linux_2, "today", lambda: datetime.date(2026, 1, 1))
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 1, 1))
     original = render.render_terraform
 
     def with_al2(stack: render.Stack) -> dict[str, str]:
@@ -120,3 +120,31 @@ def test_module_calls_are_the_root_modules_calls() -> None:
     main = build_stack(default, cache_dir=None).files["main.tf"]
     written = {line.split('"')[1] for line in main.splitlines() if line.startswith("module ")}
     assert written == set(render.module_calls(default))
+
+
+def test_an_unchanged_stack_is_linted_once_per_day(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import datetime
+
+    import batchform.lint
+
+    calls: list[int] = []
+    original = batchform.lint.lint_files
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batchform.lint, "lint_files", counted)
+    default = load_spec(None)
+    build_stack(default, cache_dir=tmp_path)
+    build_stack(default, cache_dir=tmp_path)
+    assert len(calls) == 1
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2030, 1, 1))
+    build_stack(default, cache_dir=tmp_path)
+    assert len(calls) == 2
+    other = default.model_copy(update={"name": "other"})
+    build_stack(other, cache_dir=tmp_path)
+    build_stack(default, cache_dir=None)
+    assert len(calls) == 4

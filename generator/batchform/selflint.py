@@ -1,6 +1,7 @@
 """The generator's output linted before it is written: what lint finds is the spec's problem.
 
-`render_stack` lints the rendered tree in memory (sharing the parse cache with `lint`). Each
+`render_stack` lints the rendered tree in memory (sharing the parse cache with `lint`, and
+keeping the findings of each rendered tree, so that an unchanged stack is not linted twice). Each
 finding is pointed back at the spec element whose module call it is in (module call name ->
 compute environment, queue or job definition) and at the spec key the module argument comes
 from (`var.vcpus` -> `vcpus`); addresses in the message are named the spec's way. An error
@@ -11,17 +12,21 @@ refuses.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from batchform import __version__
 from batchform.errors import HclParseError, SpecError, SpecProblem
 from batchform.render import module_calls
 from batchform.spec import Spec
 
 if TYPE_CHECKING:
-    from batchform.cache import Cache
+    from batchform.cache import Cache, Store
     from batchform.lint.findings import Finding
     from batchform.specfile import SpecLocation
 
@@ -59,20 +64,67 @@ def lint_rendered(
 
     `locate` reads the spec again to give fields their lines; without it fields are named from
     the spec itself, without lines."""
-    from batchform.lint import lint_files
-    from batchform.lint.findings import PARSE_ERROR
-
-    # Syntax is the parse-back check's (python-hcl2, which has read every file by now): a file
-    # lint's own front end cannot read is passed over, not blamed on the spec.
-    result = lint_files(files, ignore=PARSE_ERROR, root=RENDERED_ROOT, cache=cache)
-    if not result.findings:
+    findings = _findings(files, cache)
+    if not findings:
         return []
     location = locate() if locate is not None else _unlocated(spec)
     mapper = _Mapper(spec, files, location)
-    errors = [mapper.problem(f) for f in result.findings if f.severity == "error"]
+    errors = [mapper.problem(f) for f in findings if f.severity == "error"]
     if errors:
         raise SpecError(location.source, errors)
-    return [mapper.problem(finding).render(location.source) for finding in result.findings]
+    return [mapper.problem(finding).render(location.source) for finding in findings]
+
+
+def _findings(files: Mapping[str, str], cache: Cache | None) -> list[Finding]:
+    """Every finding of lint on the rendered files, kept in the cache by their content."""
+    from batchform.lint import lint_files
+    from batchform.lint.findings import PARSE_ERROR, Finding
+
+    store = _results(cache)
+    key = _key(files) if store is not None else ""
+    payload = store.get(key) if store is not None else None
+    if payload is not None:
+        try:
+            return [Finding(**item) for item in json.loads(payload)]
+        except (ValueError, TypeError):
+            pass  # a damaged entry: lint again
+    # Syntax is the parse-back check's (python-hcl2, which has read every file by now): a file
+    # lint's own front end cannot read is passed over, not blamed on the spec.
+    result = lint_files(files, ignore=PARSE_ERROR, root=RENDERED_ROOT, cache=cache)
+    if store is not None:
+        store.put(key, json.dumps([item.as_dict() for item in result.findings]).encode())
+    return result.findings
+
+
+def _results(cache: Cache | None) -> Store | None:
+    return cache.store("selflint", _lint_version()) if cache is not None else None
+
+
+@functools.cache
+def _lint_version() -> str:
+    """What lint's findings depend on besides the files: batchform's version and the code and
+    data of the linter (so a development checkout never reuses a changed rule's results), and
+    botocore's version (BF016 reads its Batch model)."""
+    from importlib.metadata import version
+
+    package = Path(__file__).parent
+    code = hashlib.sha256()
+    sources = [*package.glob("lint/**/*.py"), *package.glob("aws/*.py"), *package.glob("hcl/*.py"),
+               package / "schema.py", *package.glob("data/*.json")]
+    for path in sorted(sources):
+        code.update(path.read_bytes())
+    return f"batchform {__version__}; botocore {version('botocore')}; code {code.hexdigest()[:16]}"
+
+
+def _key(files: Mapping[str, str]) -> str:
+    """The rendered Terraform's content and the day the rules judge by (BF033 reads a clock)."""
+    from batchform import clock
+
+    key = hashlib.sha256(clock.today().isoformat().encode())
+    for path in sorted(files):
+        if path.endswith(".tf"):
+            key.update(f"\0{path}\0{files[path]}".encode("utf-8", "surrogatepass"))
+    return key.hexdigest()
 
 
 def _unlocated(spec: Spec) -> SpecLocation:

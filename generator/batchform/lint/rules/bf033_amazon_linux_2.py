@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from batchform import clock
 from batchform.aws import rules
 from batchform.lint.knowledge.batch import environments, resources_block
 from batchform.lint.knowledge.launch_templates import template_block, template_of
@@ -12,14 +13,11 @@ from batchform.lint.model import Body, Configuration
 from batchform.lint.model.values import is_set
 from batchform.lint.rules.rule import Hit, Rule, hit
 
-# The clock the rule reads; tests set another.
-today = date.today
-
 
 def check(configuration: Configuration) -> Iterator[Hit]:
     """ec2_configuration blocks on ECS_AL2 or ECS_AL2_NVIDIA without an AMI of their own: a
     warning until the day AWS blocks them, an error from then on."""
-    day = today()
+    day = clock.today()
     blocked = rules.amazon_linux_2_blocked(day)
     when = _spoken(rules.AMAZON_LINUX_2_BLOCKED_FROM)
     for ce in environments(configuration):
