@@ -76,3 +76,15 @@ def test_amazon_linux_2_image_types_and_the_day_they_are_blocked() -> None:
 def test_role_and_instance_profile_arns(arn: str, role: bool, profile: bool) -> None:
     assert rules.is_role_arn(arn) is role
     assert rules.is_instance_profile_arn(arn) is profile
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("arn:aws:iam::123456789012:role/x", "role"),
+    ("arn:aws:iam::123456789012:instance-profile/x", "instance-profile"),
+    ("arn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetTaggingRole", "policy"),
+    ("arn:aws:iam::123456789012:user/me", "user"),
+    ("arn:aws:iam::", None),
+    ("arn:aws:batch:us-east-1:123456789012:job-queue/q", None),
+])
+def test_iam_arn_kinds(text: str, kind: str | None) -> None:
+    assert rules.iam_arn_kind(text) == kind

@@ -162,10 +162,14 @@ FARGATE_TYPES = frozenset({"FARGATE", "FARGATE_SPOT"})
 # The managed policy and trust of a Spot Fleet role (SPOT_FLEET_ROLE).
 SPOT_FLEET_POLICY = "service-role/AmazonEC2SpotFleetTaggingRole"
 SPOT_FLEET_PRINCIPAL = "spotfleet.amazonaws.com"
-# IAM ARNs by kind (IAM User Guide, "IAM identifiers": arn:partition:iam::account:role/path/name
-# and arn:partition:iam::account:instance-profile/path/name).
+# IAM ARNs by kind (IAM User Guide, "IAM identifiers": arn:partition:iam::account:role/path/name,
+# ...:instance-profile/..., ...:policy/..., ...:user/..., ...:group/...; the account of AWS
+# managed policies is "aws").
 ROLE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:role/.+")
 INSTANCE_PROFILE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:instance-profile/.+")
+IAM_ARN_KINDS = {"role": "a role", "instance-profile": "an instance profile",
+                 "policy": "a managed policy", "user": "a user", "group": "a group"}
+_IAM_ARN_KIND = re.compile(r":iam::[^:]*:([a-z-]+)/")
 
 # EFS_NFS: the port NFS clients reach EFS mount targets on.
 EFS_NFS_PORT = 2049
@@ -202,6 +206,13 @@ def amazon_linux_2_blocked(today: date) -> bool:
 def is_role_arn(arn: str) -> bool:
     """Whether an ARN is an IAM role's (SPOT_FLEET_ROLE_ARN)."""
     return ROLE_ARN.fullmatch(arn) is not None
+
+
+def iam_arn_kind(text: str) -> str | None:
+    """What an IAM ARN (or the known part of one) names: "role", "instance-profile", "policy",
+    "user" or "group"; None when the text says none of them."""
+    match = _IAM_ARN_KIND.search(text)
+    return match.group(1) if match and match.group(1) in IAM_ARN_KINDS else None
 
 
 def is_instance_profile_arn(arn: str) -> bool:

@@ -12,9 +12,6 @@ from batchform.lint.model import Configuration
 from batchform.lint.model.values import AttrRef, Partial
 from batchform.lint.rules.rule import Hit, Rule, hit
 
-# What else an IAM ARN names, by the resource part it holds (IAM User Guide, IAM identifiers).
-_NOT_ROLES = {":instance-profile/": "an instance profile", ":policy/": "a managed policy",
-              ":user/": "a user", ":group/": "a group"}
 _NOT_ROLE_TYPES = {iam.PROFILE_TYPE: "instance profile", "aws_iam_policy": "policy",
                    "aws_iam_user": "user", "aws_iam_group": "group"}
 
@@ -47,9 +44,10 @@ def _not_a_role(value: Any) -> str | None:
         text = value
     else:
         return None
-    for marker, noun in _NOT_ROLES.items():
-        if marker in text:
-            return f"{noun}'s ARN ({value!r})" if isinstance(value, str) else f"{noun}'s ARN"
+    kind = rules.iam_arn_kind(text)
+    if kind is not None and kind != "role":
+        noun = rules.IAM_ARN_KINDS[kind]
+        return f"{noun}'s ARN ({value!r})" if isinstance(value, str) else f"{noun}'s ARN"
     if isinstance(value, str) and ":iam:" in value and not rules.is_role_arn(value):
         return f"an IAM ARN that is not a role's ({value!r})"
     return None

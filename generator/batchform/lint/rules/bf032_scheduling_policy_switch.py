@@ -122,8 +122,9 @@ RULE = Rule(
     title="job queue whose scheduling policy is added or removed by a condition",
     explanation=f"""
 {rules.SCHEDULING_POLICY_FIXED.summary} ({rules.SCHEDULING_POLICY_FIXED.source}.) The
-provider does not replace a queue when scheduling_policy_arn changes: it asks AWS to update
-the queue, and AWS refuses. A scheduling_policy_arn that a condition, a counted policy or a
+provider does not replace a queue when scheduling_policy_arn changes (only name forces a new
+queue: data/force_new.json, from job_queue.go): it asks AWS to update the queue, and AWS
+refuses. A scheduling_policy_arn that a condition, a counted policy or a
 variable defaulting to null makes null for some inputs and an ARN for others fails the first
 apply that switches it.
 """,
