@@ -1,6 +1,6 @@
 """The generator's output linted before it is written: what lint finds is the spec's problem.
 
-`render_stack` lints the rendered tree in memory (sharing the parse cache with `lint`, and
+`build_stack` (and so `render_stack`) lints the rendered tree in memory (sharing the parse cache with `lint`, and
 keeping the findings of each rendered tree, so that an unchanged stack is not linted twice). Each
 finding is pointed back at the spec element whose module call it is in (module call name ->
 compute environment, queue or job definition) and at the spec key the module argument comes
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from batchform import __version__
-from batchform.errors import HclParseError, SpecError, SpecProblem
+from batchform.errors import BatchformError, HclParseError, SpecError, SpecProblem
 from batchform.render import module_calls
 from batchform.spec import Spec
 
@@ -67,7 +67,7 @@ def lint_rendered(
     findings = _findings(files, cache)
     if not findings:
         return []
-    location = locate() if locate is not None else _unlocated(spec)
+    location = _located(locate, spec)
     mapper = _Mapper(spec, files, location)
     errors = [mapper.problem(f) for f in findings if f.severity == "error"]
     if errors:
@@ -125,6 +125,17 @@ def _key(files: Mapping[str, str]) -> str:
         if path.endswith(".tf"):
             key.update(f"\0{path}\0{files[path]}".encode("utf-8", "surrogatepass"))
     return key.hexdigest()
+
+
+def _located(locate: Callable[[], SpecLocation] | None, spec: Spec) -> SpecLocation:
+    """The spec file read again for its lines; the spec itself when there is no file to read
+    (or it changed since, so that it no longer reads)."""
+    if locate is not None:
+        try:
+            return locate()
+        except BatchformError:
+            pass
+    return _unlocated(spec)
 
 
 def _unlocated(spec: Spec) -> SpecLocation:
