@@ -153,3 +153,37 @@ def test_named_validators_are_in_the_table() -> None:
         assert constraint in constraints.table()
     assert constraints.allowed_values("aws_batch_job_queue", "state") == ("ENABLED", "DISABLED")
     assert constraints.allowed_values("aws_batch_job_queue", "priority") == ()
+
+
+@pytest.mark.parametrize(("resource", "path", "kind", "expected"), [
+    ("aws_batch_job_queue", "state", "enum", "one of ENABLED, DISABLED (in any case)"),
+    ("aws_batch_job_queue", "job_state_time_limit_action.action", "enum",
+     "one of CANCEL, TERMINATE"),
+    ("aws_batch_job_queue", "job_state_time_limit_action.max_time_seconds", "range",
+     "from 600 to 86400"),
+    ("aws_batch_job_definition", "timeout.attempt_duration_seconds", "range", "at least 60"),
+    ("aws_iam_role", "name_prefix", "length", "from 1 to 38 characters"),
+    ("aws_batch_scheduling_policy", "fair_share_policy.share_distribution", "items",
+     "at most 500 items"),
+    ("aws_security_group", "name_prefix", "not_pattern", "a value not starting with sg-"),
+])
+def test_constraints_say_what_they_allow(
+    resource: str, path: str, kind: str, expected: str
+) -> None:
+    (constraint, *_) = constraints.find(resource, path, kind)
+    assert constraint.expectation() == expected
+
+
+@pytest.mark.parametrize(("resource", "path", "value", "closest"), [
+    ("aws_batch_compute_environment", "compute_resources.allocation_strategy", "BEST_FITT",
+     ("BEST_FIT",)),
+    ("aws_batch_compute_environment", "compute_resources.type", "ec3", ("EC2",)),
+    ("aws_batch_job_queue", "job_state_time_limit_action.action", "KILL", ()),
+    ("aws_cloudwatch_log_group", "retention_in_days", 45, (30, 60)),
+    ("aws_cloudwatch_log_group", "retention_in_days", 9999, (3653,)),
+])
+def test_enums_offer_the_closest_values(
+    resource: str, path: str, value: object, closest: tuple[object, ...]
+) -> None:
+    (constraint,) = constraints.find(resource, path, "enum")
+    assert constraint.closest(value) == closest

@@ -52,3 +52,39 @@ def test_share_identifiers_may_not_overlap() -> None:
     assert rules.overlapping_share_identifiers(["UserA*", "UserA1"]) == ("UserA*", "UserA1")
     assert rules.overlapping_share_identifiers(["UserA*", "UserB1", "UserB2"]) is None
     assert rules.overlapping_share_identifiers(["*", "x"]) == ("*", "x")
+
+
+def test_amazon_linux_2_image_types_and_the_day_they_are_blocked() -> None:
+    from datetime import date
+
+    assert rules.amazon_linux_2_successor("ECS_AL2") == "ECS_AL2023"
+    assert rules.amazon_linux_2_successor("ECS_AL2_NVIDIA") == "ECS_AL2023_NVIDIA"
+    assert rules.amazon_linux_2_successor("ECS_AL2023") is None
+    assert rules.amazon_linux_2_successor(None) is None
+    assert not rules.amazon_linux_2_blocked(date(2026, 6, 29))
+    assert rules.amazon_linux_2_blocked(date(2026, 6, 30))
+    assert "June 30, 2026" in rules.AMAZON_LINUX_2.summary
+
+
+@pytest.mark.parametrize(("arn", "role", "profile"), [
+    ("arn:aws:iam::123456789012:role/AmazonEC2SpotFleetTaggingRole", True, False),
+    ("arn:aws-cn:iam::123456789012:role/path/fleet", True, False),
+    ("arn:aws:iam::123456789012:instance-profile/ecsInstanceRole", False, True),
+    ("arn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetTaggingRole", False, False),
+    ("AmazonEC2SpotFleetTaggingRole", False, False),
+])
+def test_role_and_instance_profile_arns(arn: str, role: bool, profile: bool) -> None:
+    assert rules.is_role_arn(arn) is role
+    assert rules.is_instance_profile_arn(arn) is profile
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("arn:aws:iam::123456789012:role/x", "role"),
+    ("arn:aws:iam::123456789012:instance-profile/x", "instance-profile"),
+    ("arn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetTaggingRole", "policy"),
+    ("arn:aws:iam::123456789012:user/me", "user"),
+    ("arn:aws:iam::", None),
+    ("arn:aws:batch:us-east-1:123456789012:job-queue/q", None),
+])
+def test_iam_arn_kinds(text: str, kind: str | None) -> None:
+    assert rules.iam_arn_kind(text) == kind

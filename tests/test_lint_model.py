@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 import pytest
 
 from batchform.lint.engine.runner import run_rules
-from batchform.lint.model import Argument, Lifecycle, ModuleCycle, WrittenBlock
+from batchform.lint.model import (
+    Argument,
+    Lifecycle,
+    ModuleCycle,
+    ProviderVersions,
+    UndeclaredReference,
+    WrittenBlock,
+)
 from batchform.lint.model.values import AttrRef
 from batchform.lint.rules import all_rules
 
@@ -127,6 +134,12 @@ class Plan:
     def module_cycles(self) -> list[ModuleCycle]:
         return []
 
+    def undeclared_references(self) -> list[UndeclaredReference]:
+        return []  # terraform plan refuses a configuration that has any
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        return ProviderVersions()  # a plan says which version it used; this one does not
+
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self.memo:
             self.memo[key] = compute()
@@ -179,3 +192,17 @@ def test_the_rules_judge_a_configuration_from_elsewhere() -> None:
     messages = [f.message for f in run_rules([all_rules()["BF001"]], _plan())]
     # The lifecycle is not known here: BF001 says nothing about create_before_destroy.
     assert len(messages) == 1 and "fixed `name`" in messages[0]
+
+
+def test_a_hit_takes_only_a_severity_its_rule_declares() -> None:
+    from batchform.lint.rules.rule import Hit, Rule
+
+    def hits(severity: str) -> Rule:
+        return Rule("BF999", "error", "t", "e", "f",
+                    lambda configuration: iter([Hit("a.tf", 1, "x.y", "m", severity)]),
+                    severities=("warning",))
+
+    (finding,) = run_rules([hits("warning")], _plan())
+    assert finding.severity == "warning"
+    with pytest.raises(ValueError, match="BF999 reported a note finding"):
+        run_rules([hits("note")], _plan())

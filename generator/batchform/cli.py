@@ -201,16 +201,22 @@ def generate(
     cache_dir = None if no_cache else default_cache_dir()
     if check:
         try:
-            check_stack(spec, out, cache_dir=cache_dir)
+            warnings = check_stack(spec, out, cache_dir=cache_dir)
         except DriftError as drift:
             typer.echo(drift.diff, nl=False)
             raise
+        _warn(warnings)
         typer.echo(f"{out}: up to date")
         return
     result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
-    for warning in result.warnings:
-        typer.echo(f"batchform: warning: {warning}", err=True)
+    _warn(result.warnings)
     typer.echo(result.summary())
+
+
+def _warn(warnings: list[str]) -> None:
+    """Warnings on the spec and the generated stack: on stderr, and the run goes on."""
+    for warning in warnings:
+        typer.echo(f"batchform: warning: {warning}", err=True)
 
 
 @app.command(

@@ -11,14 +11,14 @@ import hashlib
 import json
 import os
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from batchform import __version__
-from batchform.cache import Store, open_cache
+from batchform.cache import Cache, open_cache
 from batchform.errors import (
     DriftError,
     EditedFilesError,
@@ -29,8 +29,9 @@ from batchform.errors import (
 from batchform.readme import render_readmes
 from batchform.render import plan_stack, render_support_files, render_terraform
 from batchform.roundtrip import check_round_trip, loads_cache
+from batchform.selflint import lint_rendered
 from batchform.spec import Spec
-from batchform.specfile import load_spec, read_spec
+from batchform.specfile import SpecLocation, load_spec, locate_fields, read_spec
 from batchform.stackdir import (
     LOCK,
     LOCK_TIMEOUT,
@@ -53,23 +54,46 @@ from batchform.stackdir import (
 CacheDir = Path | None | Literal["default"]
 
 
-def render_stack(spec: Spec, *, cache_dir: CacheDir = "default") -> dict[str, str]:
-    """Every file of the stack for spec, keyed by relative path, checked by parsing it back."""
+@dataclass(frozen=True)
+class RenderedStack:
+    """Every file of a stack, and the warnings lint gave on them (as the CLI prints them)."""
+
+    files: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_stack(
+    spec: Spec,
+    *,
+    cache_dir: CacheDir = "default",
+    locate: Callable[[], SpecLocation] | None = None,
+) -> RenderedStack:
+    """Every file of the stack for spec, keyed by relative path, checked by parsing it back and
+    by linting it: an error finding is a spec error (SpecError, pointed at the spec's field
+    through `locate`), warnings come back with the files."""
+    cache = _cache(cache_dir)
     stack = plan_stack(spec)
     files = render_terraform(stack)
-    check_round_trip(spec, files, _parse_cache(cache_dir))
+    check_round_trip(spec, files, loads_cache(cache))
+    warnings = lint_rendered(files, spec, cache=cache, locate=locate)
     files.update(render_readmes(stack, files))
     files.update(render_support_files(stack))
     for path in files:
         if is_override_file(path):  # those are the user's: generate must never own one
             raise RoundTripError(path, "batchform must not generate a Terraform override file")
-    return dict(sorted(files.items()))
+    return RenderedStack(dict(sorted(files.items())), warnings)
 
 
-def _parse_cache(cache_dir: CacheDir) -> Store | None:
+def render_stack(spec: Spec, *, cache_dir: CacheDir = "default") -> dict[str, str]:
+    """Every file of the stack for spec, checked as `build_stack` checks it (its warnings left
+    out)."""
+    return build_stack(spec, cache_dir=cache_dir).files
+
+
+def _cache(cache_dir: CacheDir) -> Cache | None:
     if cache_dir == "default":
-        return loads_cache()
-    return loads_cache(open_cache(cache_dir) if cache_dir is not None else None)
+        return open_cache()
+    return open_cache(cache_dir) if cache_dir is not None else None
 
 
 def _sha256(data: bytes) -> str:
@@ -178,7 +202,8 @@ class GenerateResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
-    # What the spec says that works only on a condition batchform cannot check.
+    # What the spec says that works only on a condition batchform cannot check, and lint
+    # warnings on the generated files as problems of the spec: neither stops a run.
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -226,11 +251,12 @@ def generate_stack(
 ) -> GenerateResult:
     """Render the spec and write it into out_dir, refusing to clobber hand-edited files."""
     read = read_spec(spec_path)
-    files = render_stack(read.spec, cache_dir=cache_dir)
+    built = build_stack(read.spec, cache_dir=cache_dir, locate=lambda: locate_fields(spec_path))
     result = write_stack(
-        files, out_dir, spec_sha256=_spec_hash(read.spec), force=force, lock_timeout=lock_timeout
+        built.files, out_dir, spec_sha256=_spec_hash(read.spec), force=force,
+        lock_timeout=lock_timeout,
     )
-    result.warnings = read.warning_lines()
+    result.warnings = read.warning_lines() + built.warnings
     return result
 
 
@@ -374,18 +400,22 @@ def check_stack(
     *,
     cache_dir: CacheDir = "default",
     lock_timeout: float = LOCK_TIMEOUT,
-) -> None:
-    """Raise DriftError (with a diff) when out_dir differs from what the spec generates.
-    Writes nothing; waits for a generate run that holds the directory's lock."""
-    files = render_stack(load_spec(spec_path), cache_dir=cache_dir)
+) -> list[str]:
+    """Raise DriftError (with a diff) when out_dir differs from what the spec generates, else
+    return lint's warnings on the generated files. Writes nothing; waits for a generate run
+    that holds the directory's lock."""
+    built = build_stack(
+        load_spec(spec_path), cache_dir=cache_dir, locate=lambda: locate_fields(spec_path)
+    )
     root = resolve(out_dir)
     try:
         with _reading(root, lock_timeout):
-            drift = diff_stack(files, root, str(out_dir))
+            drift = diff_stack(built.files, root, str(out_dir))
     except OSError as error:
         raise StackWriteError(str(out_dir), "reading it", error) from None
     if drift.changed:
         raise DriftError(drift.summary(spec_path, out_dir), drift.diff)
+    return built.warnings
 
 
 @contextmanager

@@ -380,6 +380,25 @@ class Stack:
         return "DISABLED"
 
 
+# The root module calls one module per spec element, named by the element's kind and name
+# (templates/root/main.tf.j2).
+MODULE_CALL_PREFIXES = {
+    "compute_environments": "compute_environment_",
+    "job_queues": "job_queue_",
+    "job_definitions": "job_definition_",
+}
+
+
+def module_calls(spec: Spec) -> dict[str, tuple[str, ...]]:
+    """Each module call of the root module, with the spec field path of what it renders:
+    "job_definition_big" -> ("job_definitions", "2")."""
+    calls: dict[str, tuple[str, ...]] = {"network": ("network",)}
+    for collection, prefix in MODULE_CALL_PREFIXES.items():
+        for index, item in enumerate(getattr(spec, collection)):
+            calls[prefix + item.name] = (collection, str(index))
+    return calls
+
+
 def plan_stack(spec: Spec) -> Stack:
     """Derive the module shapes and values from a spec."""
     ces = spec.compute_environments

@@ -8,7 +8,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -30,6 +30,8 @@ MAX_DEPTH = 64
 # What YAML aliases may expand a spec to: a real spec with anchors stays far below, an alias
 # bomb ("billion laughs") expands to 10^9 values and is refused before anything walks it.
 MAX_YAML_VALUES = 1_000_000
+# How problems name the spec when none was given.
+DEFAULT_SOURCE = "<built-in default spec>"
 # Lists whose elements carry a `name`: errors call an element by it.
 NAMED_LISTS = ("compute_environments", "job_queues", "job_definitions")
 _ELEMENT_REFERENCE = re.compile(rf"\b({'|'.join(NAMED_LISTS)})\.(\d+)\b")
@@ -65,13 +67,39 @@ def read_spec(path: Path | None) -> ReadSpec:
     warnings."""
     if path is None:
         text = starter_spec_text()
-        return _read(text, source="<built-in default spec>", suffix=".toml", spec_dir=None)
+        return _read(text, source=DEFAULT_SOURCE, suffix=".toml", spec_dir=None)
     raw = read_spec_bytes(path)
     try:
         text = raw.decode("utf-8-sig")  # a leading byte order mark is not part of the spec
     except UnicodeDecodeError as error:
         raise SpecError(path, [SpecProblem("", f"not UTF-8 text ({error.reason})")]) from None
     return _read(text, source=str(path), suffix=path.suffix.lower(), spec_dir=path.parent)
+
+
+@dataclass(frozen=True)
+class SpecLocation:
+    """A spec as problems found after validation point into it: its source, its data (for the
+    names of list elements) and the line of each field, where the format gives one."""
+
+    source: str
+    data: Any
+    locate: Callable[[Sequence[str]], int | None]
+
+    def problem(self, parts: Sequence[str], message: str) -> SpecProblem:
+        """A problem at a field, named the spec's way: `job_definitions "big": vcpus`."""
+        return SpecProblem(display_path(parts, self.data), message, self.locate(parts))
+
+
+def locate_fields(path: Path | None) -> SpecLocation:
+    """A valid spec file read again, to name fields and their lines (the built-in default spec
+    without a path)."""
+    if path is None:
+        text, source, suffix = starter_spec_text(), DEFAULT_SOURCE, ".toml"
+    else:
+        text = read_spec_bytes(path).decode("utf-8-sig")
+        source, suffix = str(path), path.suffix.lower()
+    data, locate = _decode(text, source=source, suffix=suffix)
+    return SpecLocation(source, data, locate)
 
 
 def read_spec_bytes(path: Path) -> bytes:

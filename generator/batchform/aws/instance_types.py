@@ -17,6 +17,10 @@ from importlib import resources
 # launches (AWS Batch API reference, ComputeResource.instanceTypes: "optimal" is the same as
 # "default_x86_64").
 BATCH_CHOICES = {"optimal": "x86_64", "default_x86_64": "x86_64", "default_arm64": "arm64"}
+# A job definition's runtimePlatform.cpuArchitecture ("Valid values are X86_64 and ARM64",
+# AWS Batch API reference, RuntimePlatform.cpuArchitecture) as the architecture EC2 names
+# (EC2 API reference, ArchitectureType).
+RUNTIME_PLATFORM_ARCHITECTURES = {"X86_64": "x86_64", "ARM64": "arm64"}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _API = "AWS Batch API reference (botocore batch 2016-08-10)"
 
@@ -98,8 +99,34 @@ AMAZON_LINUX_2 = Rule(
     f"{_API}, Ec2Configuration.imageType",
 )
 
+LAUNCH_TEMPLATE_VERSION = Rule(
+    "launch-template-version",
+    "A compute environment's launch template version $Latest or $Default (the default when no "
+    "version is given) names no version: a new version of the template changes nothing in the "
+    "compute environment's configuration, so no update brings it to the instances; give the "
+    "version number so that a new one updates the environment.",
+    f"{_API}, LaunchTemplateSpecification.version",
+)
+SPOT_FLEET_ROLE_ARN = Rule(
+    "spot-fleet-role-arn",
+    "spot_iam_fleet_role takes the ARN of an IAM role (arn:aws:iam::<account>:role/...), not of "
+    "an instance profile.",
+    f"{_API}, ComputeResource.spotIamFleetRole; IAM User Guide, IAM identifiers (ARNs)",
+)
+
+EFS_NFS = Rule(
+    "efs-nfs",
+    "A job that mounts an EFS file system reaches its mount targets over NFS, TCP port 2049: "
+    "the compute environment's security groups must allow that egress, and the mount targets' "
+    "security groups that ingress.",
+    "Amazon EFS User Guide, Using VPC security groups (security groups for EC2 instances and "
+    "mount targets); AWS Batch API reference (botocore batch 2016-08-10), "
+    "EFSVolumeConfiguration",
+)
+
 RULES = (
     SPOT_FLEET_ROLE,
+    SPOT_FLEET_ROLE_ARN,
     SPOT_ONLY_STRATEGIES,
     SCHEDULING_POLICY_FIXED,
     SHARE_IDENTIFIERS_DISTINCT,
@@ -110,6 +137,8 @@ RULES = (
     QUEUE_ENVIRONMENTS,
     ONE_ARCHITECTURE,
     AMAZON_LINUX_2,
+    LAUNCH_TEMPLATE_VERSION,
+    EFS_NFS,
 )
 
 # At most this many compute environments per job queue (QUEUE_ENVIRONMENTS).
@@ -133,6 +162,27 @@ FARGATE_TYPES = frozenset({"FARGATE", "FARGATE_SPOT"})
 # The managed policy and trust of a Spot Fleet role (SPOT_FLEET_ROLE).
 SPOT_FLEET_POLICY = "service-role/AmazonEC2SpotFleetTaggingRole"
 SPOT_FLEET_PRINCIPAL = "spotfleet.amazonaws.com"
+# IAM ARNs by kind (IAM User Guide, "IAM identifiers": arn:partition:iam::account:role/path/name,
+# ...:instance-profile/..., ...:policy/..., ...:user/..., ...:group/...; the account of AWS
+# managed policies is "aws").
+ROLE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:role/.+")
+INSTANCE_PROFILE_ARN = re.compile(r"arn:[^:]+:iam::\d{12}:instance-profile/.+")
+IAM_ARN_KINDS = {"role": "a role", "instance-profile": "an instance profile",
+                 "policy": "a managed policy", "user": "a user", "group": "a group"}
+_IAM_ARN_KIND = re.compile(r":iam::[^:]*:([a-z-]+)/")
+
+# EFS_NFS: the port NFS clients reach EFS mount targets on.
+EFS_NFS_PORT = 2049
+
+# AMAZON_LINUX_2: the image types of Batch's Amazon Linux 2 AMIs, each with its Amazon Linux
+# 2023 successor, and the day Batch starts refusing new compute environments on them.
+AMAZON_LINUX_2_IMAGE_TYPES = {"ECS_AL2": "ECS_AL2023", "ECS_AL2_NVIDIA": "ECS_AL2023_NVIDIA"}
+AMAZON_LINUX_2_BLOCKED_FROM = date(2026, 6, 30)
+
+# LAUNCH_TEMPLATE_VERSION: the version names that stand for no fixed version, and the one Batch
+# uses when a compute environment's launch template gives none.
+LAUNCH_TEMPLATE_ALIASES = ("$Latest", "$Default")
+LAUNCH_TEMPLATE_DEFAULT_VERSION = "$Default"
 
 
 def needs_spot_fleet_role(compute_type: str | None, allocation_strategy: str | None) -> bool:
@@ -140,6 +190,34 @@ def needs_spot_fleet_role(compute_type: str | None, allocation_strategy: str | N
     if (compute_type or "").upper() != "SPOT":
         return False
     return not allocation_strategy or allocation_strategy.upper() == "BEST_FIT"
+
+
+def amazon_linux_2_successor(image_type: str | None) -> str | None:
+    """The Amazon Linux 2023 image type to use instead of an Amazon Linux 2 one; None when the
+    image type is not Amazon Linux 2 (AMAZON_LINUX_2)."""
+    return AMAZON_LINUX_2_IMAGE_TYPES.get(image_type or "")
+
+
+def amazon_linux_2_blocked(today: date) -> bool:
+    """Whether Batch refuses new compute environments on its Amazon Linux 2 AMIs on that day."""
+    return today >= AMAZON_LINUX_2_BLOCKED_FROM
+
+
+def is_role_arn(arn: str) -> bool:
+    """Whether an ARN is an IAM role's (SPOT_FLEET_ROLE_ARN)."""
+    return ROLE_ARN.fullmatch(arn) is not None
+
+
+def iam_arn_kind(text: str) -> str | None:
+    """What an IAM ARN (or the known part of one) names: "role", "instance-profile", "policy",
+    "user" or "group"; None when the text says none of them."""
+    match = _IAM_ARN_KIND.search(text)
+    return match.group(1) if match and match.group(1) in IAM_ARN_KINDS else None
+
+
+def is_instance_profile_arn(arn: str) -> bool:
+    """Whether an ARN is an IAM instance profile's."""
+    return INSTANCE_PROFILE_ARN.fullmatch(arn) is not None
 
 
 def is_service_linked_role(role_arn: str | None) -> bool:

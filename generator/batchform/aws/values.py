@@ -69,6 +69,46 @@ class Constraint:
         """Whether value satisfies the constraint (values of another type always do)."""
         return self.violation(value, self.path) is None
 
+    def expectation(self) -> str:
+        """What the constraint allows, in words that follow "expected": "one of A, B (in any
+        case)", "from 1 to 10", "from 1 to 64 characters", "a value matching ^...$"."""
+        if self.kind == "enum":
+            listed = ", ".join(str(value) for value in self.values)
+            return f"one of {listed}" + (" (in any case)" if self.ignore_case else "")
+        if self.kind in ("range", "length", "items"):
+            unit = {"range": "", "length": " characters", "items": " items"}[self.kind]
+            low, high = _number(self.minimum), _number(self.maximum)
+            if self.maximum is None:
+                return f"at least {low}{unit}"
+            if self.minimum is None:
+                return f"at most {high}{unit}"
+            return f"from {low} to {high}{unit}"
+        if self.kind == "pattern":
+            return f"a value matching ^{self.pattern}$"
+        if self.kind == "not_pattern":
+            return f"a value not starting with {self.pattern}"
+        if self.kind == "arn":
+            return "an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)"
+        return f"not set together with {', '.join(self.others)}"
+
+    def closest(self, value: Any) -> tuple[Scalar, ...]:
+        """The allowed values nearest to a value an enum refuses, for a did-you-mean: the most
+        alike text, or the numbers on either side."""
+        if self.kind != "enum" or not self.values:
+            return ()
+        if isinstance(value, str) and isinstance(self.values[0], str):
+            import difflib
+
+            by_upper = {str(item).upper(): item for item in self.values}
+            close = difflib.get_close_matches(value.upper(), list(by_upper), n=1, cutoff=0.6)
+            return tuple(by_upper[match] for match in close)
+        if _is_number(value) and _is_number(self.values[0]):
+            numbers = sorted(float(item) for item in self.values)
+            below = [item for item in numbers if item < value][-1:]
+            above = [item for item in numbers if item > value][:1]
+            return tuple(int(item) if item.is_integer() else item for item in below + above)
+        return ()
+
     def _provider_violation(self, value: Any, key: str) -> str | None:
         # Wording of terraform-plugin-sdk's helper/validation functions, which the provider uses.
         if self.kind == "enum" and self._enum_checkable(value):

@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from batchform.lint.model import Argument, Lifecycle, ModuleCycle, ResourceInstance, WrittenBlock
+from batchform.lint.model import (
+    Argument,
+    Lifecycle,
+    ModuleCycle,
+    ProviderVersions,
+    ResourceInstance,
+    UndeclaredReference,
+    WrittenBlock,
+)
 from batchform.lint.model.values import AttrRef, ResourceRef
 
 T = TypeVar("T")
@@ -168,6 +176,14 @@ class AccountConfiguration:
     def module_cycles(self) -> list[ModuleCycle]:
         """None: an account has no modules."""
         return []
+
+    def undeclared_references(self) -> list[UndeclaredReference]:
+        """None: what an account holds exists, and nothing in it is written as a reference."""
+        return []
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        """Nothing: an account says nothing about the provider that made it."""
+        return ProviderVersions()
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per key."""

@@ -272,6 +272,9 @@ class Loader:
         self.unreadable: list[str] = []
         self.cache_hits = 0
         self.cache_misses = 0
+        # Module directories with a file that could not be read or parsed: what they declare
+        # is not all known.
+        self.unparsed: set[Path] = set()
 
     def display(self, path: Path) -> str:
         """A file's name as reports show it: relative to the display root (or the cwd)."""
@@ -310,6 +313,7 @@ class Loader:
                 tree.modules.setdefault(file_path.parent, []).append(sources[file_path])
             else:
                 tree.modules.setdefault(file_path.parent, [])
+                self.unparsed.add(file_path.parent)
         tree.errors = list(self.errors.values())
         tree.cache_hits, tree.cache_misses = self.cache_hits, self.cache_misses
         return tree
@@ -327,6 +331,8 @@ class Loader:
             sources = tree.modules.setdefault(directory, [])
             if path in parsed.sources:
                 sources.append(parsed.sources[path])
+            else:
+                self.unparsed.add(directory)
         tree.errors = list(parsed.errors.values())
         return tree
 
@@ -347,6 +353,8 @@ class Loader:
                 else:
                     self.notes.append(f"{entry.path}: not a regular file, skipped")
         sources = self.load(files)
+        if len(sources) < len(files):
+            self.unparsed.add(directory)
         return [sources[path] for path in files if path in sources]
 
     def tfvars(self, directory: Path) -> dict[str, Attribute]:

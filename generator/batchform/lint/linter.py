@@ -103,7 +103,7 @@ def _check(
             extra[module_dir] = loader.module_dir(module_dir)
         return extra[module_dir]
 
-    findings = lint_modules(tree.modules, load_module, loader.tfvars, rules)
+    findings = lint_modules(tree.modules, load_module, loader.tfvars, rules, loader.unparsed)
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))

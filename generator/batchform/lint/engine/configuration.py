@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
 
+from batchform.lint.engine.declarations import undeclared_references
 from batchform.lint.engine.modules import ModuleGraph, ModuleInstance, Resource
+from batchform.lint.engine.requirements import provider_versions
 from batchform.lint.engine.views import Instance
-from batchform.lint.model import ModuleCycle
+from batchform.lint.model import ModuleCycle, ProviderVersions, UndeclaredReference
 
 T = TypeVar("T")
 
@@ -16,9 +19,16 @@ class SourceConfiguration:
     """The `Configuration` read from Terraform files: the module tree is walked and its
     resources indexed by type once, so asking for a type never scans the tree again."""
 
-    def __init__(self, root: ModuleInstance, graph: ModuleGraph | None = None) -> None:
+    def __init__(
+        self,
+        root: ModuleInstance,
+        graph: ModuleGraph | None = None,
+        unparsed: Collection[Path] = (),
+    ) -> None:
         self.root = root
         self.graph = graph
+        # Directories with a file that could not be parsed: what they declare is not all known.
+        self.unparsed = frozenset(unparsed)
         self.modules = list(root.walk())
         self._resources: dict[tuple[str, str | None], list[Resource]] = {}
         for module in self.modules:
@@ -62,6 +72,20 @@ class SourceConfiguration:
                 if cycle is not None and cycle not in found:
                     found.append(cycle)
         return found
+
+    def undeclared_references(self) -> list[UndeclaredReference]:
+        """References to names their module does not declare, once per module directory."""
+        return self.derived(
+            "undeclared_references",
+            lambda: undeclared_references(self.modules, self.unparsed),
+        )
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        """The constraints on a provider in every module, and the root's locked version."""
+        return self.derived(
+            ("provider_versions", source),
+            lambda: provider_versions(self.root, self.modules, source),
+        )
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per key for this configuration."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,16 +24,18 @@ def lint_modules(
     load_module: ModuleLoader,
     load_tfvars: TfvarsLoader,
     rules: Iterable[Rule],
+    unparsed: Collection[Path] = (),
 ) -> set[Finding]:
     """Every finding of the rules in every root module among `modules` (the parsed files by
-    directory); called modules outside them come from `load_module`."""
+    directory); called modules outside them come from `load_module`; `unparsed` names the
+    directories with a file that could not be parsed."""
     graph = ModuleGraph(modules, load_module)
     resolver = Resolver(load_module, graph)
     selected = list(rules)
     findings: set[Finding] = set()
     for root in graph.roots():
         module = resolver.root(root, load_module(root), load_tfvars(root))
-        findings |= run_rules(selected, SourceConfiguration(module, graph))
+        findings |= run_rules(selected, SourceConfiguration(module, graph, unparsed))
     return findings
 
 
@@ -47,13 +49,21 @@ def run_rules(rules: Iterable[Rule], configuration: Configuration) -> set[Findin
                     file=item.file,
                     line=item.line,
                     code=rule.code,
-                    severity=rule.severity,
+                    severity=_severity(rule, item.severity),
                     address=item.address,
                     message=item.message,
                     fix=rule.fix,
                 )
             )
     return found
+
+
+def _severity(rule: Rule, asked: str | None) -> str:
+    if asked is None or asked == rule.severity:
+        return rule.severity
+    if asked not in rule.severities:
+        raise ValueError(f"{rule.code} reported a {asked} finding; it declares {rule.severity}")
+    return asked
 
 
 @contextmanager

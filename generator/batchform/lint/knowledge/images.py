@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from batchform.aws import ecr
@@ -24,3 +25,22 @@ def private_ecr(image: Any) -> bool | None:
     if isinstance(first, str) and "/" in first:
         return False
     return None
+
+
+# Architecture names in image references: the OCI image index's platform.architecture values
+# (amd64, arm64) and the kernel's (x86_64, aarch64), as tags and Docker Hub's per-architecture
+# namespaces (arm64v8/alpine) carry them.
+_ARCHITECTURE_WORDS = {
+    "arm64": re.compile(r"(?<![a-z0-9])(arm64(v8)?|aarch64)(?![a-z0-9])", re.IGNORECASE),
+    "x86_64": re.compile(r"(?<![a-z0-9])(amd64|x86[-_]64)(?![a-z0-9])", re.IGNORECASE),
+}
+
+
+def architecture_hint(image: Any) -> str | None:
+    """The one architecture an image's name or tag says it is built for ("arm64", "x86_64"),
+    None when it says none (or both): a multi-architecture image names none."""
+    text = image if isinstance(image, str) else None
+    if text is None:
+        return None
+    found = [arch for arch, words in _ARCHITECTURE_WORDS.items() if words.search(text)]
+    return found[0] if len(found) == 1 else None

@@ -305,6 +305,11 @@ def _list(value: Any) -> list[Any]:
 
 def allows_https(rule: Egress) -> bool | None:
     """Whether the rule's protocol and ports let HTTPS (tcp/443) out."""
+    return allows_tcp_port(rule, 443)
+
+
+def allows_tcp_port(rule: Egress, port: int) -> bool | None:
+    """Whether the rule's protocol and ports let TCP to one port out; None when unknown."""
     protocol = rule.protocol
     if isinstance(protocol, Unknown):
         return None
@@ -315,7 +320,7 @@ def allows_https(rule: Egress) -> bool | None:
     low, high = rule.from_port, rule.to_port
     if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
         return None
-    return low <= 443 <= high
+    return low <= port <= high
 
 
 def reaches_public_aws(rule: Egress) -> bool | None:

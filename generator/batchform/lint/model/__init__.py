@@ -183,6 +183,44 @@ class ModuleCycle:
     calls: tuple[ModuleCall, ...]
 
 
+@dataclass(frozen=True)
+class UndeclaredReference:
+    """A reference to something its module does not declare, as `terraform validate` finds it.
+
+    `kind` is "resource", "data", "variable", "local", "module" or "output" (of a module call);
+    `name` is the reference as written (`aws_iam_role.servce`, `var.x`, `module.m.out`);
+    `address` is the block it is written in; `suggestion` a declared name like it, if any.
+    """
+
+    file: str
+    line: int
+    column: int
+    address: str
+    kind: str
+    name: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionConstraint:
+    """A provider version constraint as written (`required_providers`, or a provider block's
+    legacy `version`)."""
+
+    file: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ProviderVersions:
+    """What decides the version of one provider a configuration gets: the constraints of every
+    module, and the version the dependency lock file holds (None without one)."""
+
+    constraints: tuple[VersionConstraint, ...] = ()
+    locked: str | None = None
+    lock_file: str | None = None
+
+
 class Configuration(Protocol):
     """Everything one deployable unit holds: the unit the rules judge."""
 
@@ -207,6 +245,15 @@ class Configuration(Protocol):
 
     def module_cycles(self) -> Sequence[ModuleCycle]:
         """Local module calls that form a cycle (sources read from files only)."""
+        ...
+
+    def undeclared_references(self) -> Sequence[UndeclaredReference]:
+        """References to resources, data sources, variables, locals, module calls and module
+        outputs their module does not declare (sources read from files only; a plan has none)."""
+        ...
+
+    def provider_versions(self, source: str) -> ProviderVersions:
+        """The version constraints on a provider (`hashicorp/aws`) and its locked version."""
         ...
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:

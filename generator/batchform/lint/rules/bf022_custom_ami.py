@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchform.lint.knowledge.batch import ce_platform, environments, resources_block
+from batchform.lint.knowledge.launch_templates import template_block, template_of
 from batchform.lint.model import Body, Configuration, ResourceInstance
 from batchform.lint.model.values import is_set, text_of
 from batchform.lint.rules.rule import Hit, Rule, hit
@@ -29,6 +30,25 @@ def check(configuration: Configuration) -> Iterator[Hit]:
                     at=view,
                     attribute=argument,
                 )
+        yield from _launch_template_ami(ce, resources)
+
+
+def _launch_template_ami(ce: ResourceInstance, resources: Body) -> Iterator[Hit]:
+    """A launch template of the CE's that sets image_id: an AMI of its own, like image_id."""
+    block = template_block(resources)
+    template = template_of(block) if block is not None else None
+    if template is None:
+        return
+    value = template.get("image_id")
+    # The provider sends no AMI for an empty image_id.
+    if is_set(value) and value != "" and not _ecs_optimized(template, "image_id"):
+        yield hit(
+            ce,
+            f"launch template {template.address} sets `image_id`, a custom AMI; it must run the "
+            "ECS agent and allow awslogs",
+            at=template,
+            attribute="image_id",
+        )
 
 
 def _ecs_optimized(view: Body, argument: str) -> bool:
@@ -52,9 +72,10 @@ RULE = Rule(
     severity="warning",
     title="custom AMI: the ECS agent and the awslogs driver are up to you",
     explanation="""
-A compute environment with its own AMI (image_id, ec2_configuration.image_id_override) only
-runs jobs if that AMI starts the ECS agent and allows the awslogs log driver (the default log
-driver of Batch jobs). Without them instances never join and jobs stay RUNNABLE.
+A compute environment with its own AMI (image_id, ec2_configuration.image_id_override, or the
+image_id of its launch template) only runs jobs if that AMI starts the ECS agent and allows
+the awslogs log driver (the default log driver of Batch jobs). Without them instances never
+join and jobs stay RUNNABLE.
 """,
     fix="use the ECS-optimized AMI (the default, or its SSM parameter), or make sure the custom AMI "
     "runs the ECS agent with ECS_AVAILABLE_LOGGING_DRIVERS including awslogs",

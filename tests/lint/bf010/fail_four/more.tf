@@ -20,10 +20,11 @@ resource "aws_batch_compute_environment" "c" {
   type        = "MANAGED"
 
   compute_resources {
-    type               = "SPOT"
-    max_vcpus          = 16
-    subnets            = aws_subnet.private[*].id
-    security_group_ids = [aws_security_group.compute.id]
+    type                = "SPOT"
+    allocation_strategy = "SPOT_PRICE_CAPACITY_OPTIMIZED"
+    max_vcpus           = 16
+    subnets             = aws_subnet.private[*].id
+    security_group_ids  = [aws_security_group.compute.id]
   }
 
   lifecycle {
@@ -36,10 +37,11 @@ resource "aws_batch_compute_environment" "d" {
   type        = "MANAGED"
 
   compute_resources {
-    type               = "SPOT"
-    max_vcpus          = 16
-    subnets            = aws_subnet.private[*].id
-    security_group_ids = [aws_security_group.compute.id]
+    type                = "SPOT"
+    allocation_strategy = "SPOT_PRICE_CAPACITY_OPTIMIZED"
+    max_vcpus           = 16
+    subnets             = aws_subnet.private[*].id
+    security_group_ids  = [aws_security_group.compute.id]
   }
 
   lifecycle {

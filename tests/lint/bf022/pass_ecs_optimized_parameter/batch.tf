@@ -8,7 +8,7 @@ resource "aws_batch_compute_environment" "this" {
     allocation_strategy = "BEST_FIT_PROGRESSIVE"
     instance_type       = ["c5.large", "c5.xlarge"]
     min_vcpus           = 0
-    image_id = data.aws_ssm_parameter.ecs_ami.value
+    image_id            = data.aws_ssm_parameter.ecs_ami.value
     max_vcpus           = 64
     instance_role       = aws_iam_instance_profile.instance.arn
     subnets             = aws_subnet.private[*].id

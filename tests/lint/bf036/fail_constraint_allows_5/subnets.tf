@@ -1,0 +1,7 @@
+data "aws_subnet_ids" "private" {
+  vpc_id = aws_vpc.this.id
+}
+
+module "net" {
+  source = "./modules/net"
+}
