@@ -309,7 +309,12 @@ def lint(
     ] = False,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also name the files passed over (FIFOs, sockets)."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also name the files passed over (FIFOs, sockets) and say how root modules "
+            "were judged (an older AWS provider major).",
+        ),
     ] = False,
 ) -> None:
     """Find AWS Batch traps in Terraform: jobs stuck in RUNNABLE, compute environments that
@@ -325,7 +330,7 @@ def lint(
 
     check_format(output_format)
     result = lint_paths(paths, select, ignore, cache=None if no_cache else open_cache())
-    for note in result.unreadable + (result.skipped if verbose else []):
+    for note in result.unreadable + (result.skipped + result.notes if verbose else []):
         print(f"batchform: {note}", file=sys.stderr)
     typer.echo(render(result, output_format))
     if result.exit_code:

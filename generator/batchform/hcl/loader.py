@@ -365,3 +365,18 @@ class Loader:
             except HclParseError as error:
                 self.errors[display] = error
         return values
+
+    def lock_file(self, directory: Path) -> SourceFile | None:
+        """The root module's dependency lock file (.terraform.lock.hcl), parsed; None when
+        there is none (an unparsable one is recorded as an error)."""
+        from batchform.hcl.parser import parse_text
+
+        path = directory / ".terraform.lock.hcl"
+        if not path.is_file():
+            return None
+        display = self.display(path)
+        try:
+            return parse_text(read_source(path, display), display)
+        except HclParseError as error:
+            self.errors[display] = error
+            return None

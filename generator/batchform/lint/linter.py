@@ -10,7 +10,7 @@ from batchform.errors import HclParseError, UsageError
 from batchform.hcl.codec import trees_frozen
 from batchform.hcl.loader import LoadedTree, Loader
 from batchform.hcl.syntax import SourceFile
-from batchform.lint.engine.runner import few_collections, lint_modules
+from batchform.lint.engine.runner import RootInputs, few_collections, lint_modules
 from batchform.lint.engine.suppression import Suppressions
 from batchform.lint.findings import (
     PARSE_ERROR,
@@ -103,7 +103,13 @@ def _check(
             extra[module_dir] = loader.module_dir(module_dir)
         return extra[module_dir]
 
-    findings = lint_modules(tree.modules, load_module, loader.tfvars, rules)
+    def load_inputs(root: Path) -> RootInputs:
+        return RootInputs(loader.tfvars(root), loader.lock_file(root))
+
+    linted = lint_modules(
+        tree.modules, load_module, load_inputs, rules, lambda root: loader.display(root) or "."
+    )
+    findings = linted.findings
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))
@@ -117,6 +123,7 @@ def _check(
         cache_hits=loader.cache_hits,
         cache_misses=loader.cache_misses,
         skipped=list(loader.notes),
+        notes=linted.notes,
         unreadable=list(loader.unreadable),
     )
 

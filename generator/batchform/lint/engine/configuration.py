@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import cached_property
 from typing import Any, TypeVar
 
 from batchform.lint.engine.modules import ModuleGraph, ModuleInstance, Resource
+from batchform.lint.engine.providers import aws_versions
 from batchform.lint.engine.views import Instance
 from batchform.lint.model import ModuleCycle
+from batchform.lint.model.versions import ProviderVersions
 
 T = TypeVar("T")
 
@@ -31,6 +34,11 @@ class SourceConfiguration:
         self.opaque = any(
             module.child(name) is None for module in self.modules for name in module.calls
         )
+
+    @cached_property
+    def aws_provider(self) -> ProviderVersions:
+        """The hashicorp/aws constraints of every module instance and the root's lock file."""
+        return aws_versions(self.modules, self.root.lock)
 
     def resources(self, resource_type: str | None = None, mode: str = "resource") -> list[Resource]:
         """Every resource (or data source) block of a type, in every module instance."""

@@ -124,12 +124,15 @@ class ModuleInstance:
         self.outputs: dict[str, Block] = {}
         self.resources: dict[tuple[str, str, str], Resource] = {}
         self.calls: dict[str, Block] = {}
+        # `terraform` and `provider` blocks: where provider versions are constrained.
+        self.settings: list[Block] = []
         # Calls left out because they lead back into a module on the way here.
         self.cyclic_calls: list[str] = []
         self._children: dict[str, ModuleInstance | None] = {}
         self._memo: dict[tuple[str, str], Any] = {}
-        # Root modules only: values from terraform.tfvars and *.auto.tfvars.
+        # Root modules only: variable values (tfvars files, -var) and the lock file.
         self.tfvars: dict[str, Attribute] = {}
+        self.lock: SourceFile | None = None
         for source in files:
             for block in source.blocks:
                 self._index(block)
@@ -146,6 +149,8 @@ class ModuleInstance:
             self.resources[(block.type, resource.type, resource.name)] = resource
         elif block.type == "module" and block.labels:
             self.calls[block.labels[0]] = block
+        elif block.type in ("terraform", "provider"):
+            self.settings.append(block)
 
     def child(self, name: str) -> ModuleInstance | None:
         """The instance of a local module call (`source = "./..."`), None for remote sources,

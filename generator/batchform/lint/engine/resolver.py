@@ -76,11 +76,18 @@ class Resolver:
         self._directories: dict[tuple[Path, str], Path] = {}
 
     def root(
-        self, directory: Path, files: list[SourceFile], tfvars: dict[str, Attribute] | None = None
+        self,
+        directory: Path,
+        files: list[SourceFile],
+        tfvars: dict[str, Attribute] | None = None,
+        *,
+        lock: SourceFile | None = None,
     ) -> ModuleInstance:
-        """A root module instance; its variables take the tfvars values, else their defaults."""
+        """A root module instance; its variables take the tfvars values, else their defaults;
+        `lock` is its parsed .terraform.lock.hcl."""
         module = ModuleInstance(self, directory, files, "")
         module.tfvars = dict(tfvars or {})
+        module.lock = lock
         return module
 
     def instantiate_child(self, parent: ModuleInstance, name: str) -> ModuleInstance | None:

@@ -39,6 +39,8 @@ from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from batchform.lint.model.versions import ProviderVersions
+
 if TYPE_CHECKING:
     from batchform.hcl.syntax import Expr
 
@@ -203,6 +205,12 @@ class Configuration(Protocol):
     ) -> Sequence[ResourceInstance]:
         """One instance per resource block as written, whatever its count or for_each (even
         none): for checks of how the configuration is written, not of what it creates."""
+        ...
+
+    @property
+    def aws_provider(self) -> ProviderVersions:
+        """The hashicorp/aws versions the configuration admits: its version constraints and
+        locked version (`ProviderVersions()` when the source does not say)."""
         ...
 
     def module_cycles(self) -> Sequence[ModuleCycle]:

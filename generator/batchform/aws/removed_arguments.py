@@ -1,0 +1,123 @@
+"""Arguments the AWS provider removed in a major version: valid before it, unknown from it on.
+
+The provider schema batchform ships is one version (6.66.0); a configuration that pins an
+older major may still use what a later major removed. Source: terraform-provider-aws
+`website/docs/guides/version-5-upgrade.html.md` and `version-6-upgrade.html.markdown`, the
+arguments each guide says to remove or rename (attributes that only changed behaviour, and
+whole resource types, are not here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_V5_GUIDE = "terraform-provider-aws version 5 upgrade guide"
+_V6_GUIDE = "terraform-provider-aws version 6 upgrade guide"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An argument removed in `major`; `replacement` names what took its place, if anything."""
+
+    major: int
+    replacement: str | None
+    source: str
+
+
+def _v5(replacement: str | None = None) -> Removal:
+    return Removal(5, replacement, _V5_GUIDE)
+
+
+def _v6(replacement: str | None = None) -> Removal:
+    return Removal(6, replacement, _V6_GUIDE)
+
+
+# (mode, type) -> {argument: Removal}; mode is "resource" or "data".
+REMOVED: dict[tuple[str, str], dict[str, Removal]] = {
+    ("resource", "aws_batch_compute_environment"): {
+        "compute_environment_name": _v6("name"),
+        "compute_environment_name_prefix": _v6("name_prefix"),
+    },
+    ("data", "aws_batch_compute_environment"): {"compute_environment_name": _v6("name")},
+    ("resource", "aws_batch_job_queue"): {
+        "compute_environments": _v6("compute_environment_order"),
+    },
+    ("resource", "aws_eip"): {"vpc": _v6("domain")},
+    ("resource", "aws_flow_log"): {"log_group_name": _v6("log_destination")},
+    ("resource", "aws_instance"): {
+        "cpu_core_count": _v6("cpu_options"),
+        "cpu_threads_per_core": _v6("cpu_options"),
+    },
+    ("resource", "aws_launch_template"): {
+        "elastic_gpu_specifications": _v6(),
+        "elastic_inference_accelerator": _v6(),
+    },
+    ("resource", "aws_ecs_task_definition"): {"inference_accelerator": _v6()},
+    ("resource", "aws_eks_addon"): {"resolve_conflicts": _v6("resolve_conflicts_on_create")},
+    ("resource", "aws_api_gateway_deployment"): {
+        "stage_name": _v6(),
+        "stage_description": _v6(),
+        "canary_settings": _v6(),
+    },
+    ("resource", "aws_api_gateway_account"): {"reset_on_delete": _v6()},
+    ("resource", "aws_dms_endpoint"): {"s3_settings": _v6()},
+    ("resource", "aws_dx_gateway_association"): {"vpn_gateway_id": _v6("associated_gateway_id")},
+    ("resource", "aws_guardduty_organization_configuration"): {
+        "auto_enable": _v6("auto_enable_organization_members"),
+    },
+    ("resource", "aws_redshift_cluster"): {
+        "snapshot_copy": _v6(),
+        "logging": _v6(),
+        "cluster_security_groups": _v5(),
+    },
+    ("resource", "aws_sagemaker_notebook_instance"): {"accelerator_types": _v6()},
+    ("resource", "aws_spot_instance_request"): {"block_duration_minutes": _v6()},
+    ("resource", "aws_ssm_association"): {"instance_id": _v6("targets")},
+    ("resource", "aws_vpc"): {
+        "enable_classiclink": _v5(),
+        "enable_classiclink_dns_support": _v5(),
+    },
+    ("resource", "aws_default_vpc"): {
+        "enable_classiclink": _v5(),
+        "enable_classiclink_dns_support": _v5(),
+    },
+    ("resource", "aws_launch_configuration"): {
+        "vpc_classic_link_id": _v5(),
+        "vpc_classic_link_security_groups": _v5(),
+    },
+    ("resource", "aws_autoscaling_group"): {"tags": _v5("tag")},
+    ("resource", "aws_autoscaling_attachment"): {
+        "alb_target_group_arn": _v5("lb_target_group_arn")
+    },
+    ("resource", "aws_route"): {"instance_id": _v5("network_interface_id")},
+    ("resource", "aws_db_instance"): {
+        "name": _v5("db_name"),
+        "db_security_groups": _v5(),
+        "security_group_names": _v5(),
+    },
+    ("resource", "aws_elasticache_cluster"): {"security_group_names": _v5()},
+    ("resource", "aws_ecs_cluster"): {
+        "capacity_providers": _v5(),
+        "default_capacity_provider_strategy": _v5(),
+    },
+    ("resource", "aws_secretsmanager_secret"): {
+        "rotation_enabled": _v5(),
+        "rotation_lambda_arn": _v5(),
+        "rotation_rules": _v5(),
+    },
+    ("data", "aws_iam_policy_document"): {
+        "source_json": _v5("source_policy_documents"),
+        "override_json": _v5("override_policy_documents"),
+    },
+}
+# Nested arguments, by the block path they sit in.
+REMOVED_NESTED: dict[tuple[str, str, str], dict[str, Removal]] = {
+    ("resource", "aws_route_table", "route"): {"instance_id": _v5("network_interface_id")},
+}
+
+
+def removal(mode: str, resource_type: str, argument: str, block: str = "") -> Removal | None:
+    """When (and for what) the provider removed an argument; None when it never did."""
+    if block:
+        return REMOVED_NESTED.get((mode, resource_type, block), {}).get(argument)
+    return REMOVED.get((mode, resource_type), {}).get(argument)
