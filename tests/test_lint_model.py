@@ -13,6 +13,7 @@ import pytest
 from batchform.lint.engine.runner import run_rules
 from batchform.lint.model import Argument, Lifecycle, ModuleCycle, WrittenBlock
 from batchform.lint.model.values import AttrRef
+from batchform.lint.model.versions import ProviderVersions
 from batchform.lint.rules import all_rules
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator" / "batchform" / "lint"
@@ -112,6 +113,7 @@ class Plan:
 
     resources: list[Instance]
     opaque: bool = False
+    aws_provider: ProviderVersions = field(default_factory=ProviderVersions)
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def instances(self, resource_type: str | None = None, mode: str = "resource") -> list[Instance]:

@@ -8,3 +8,40 @@ ADDRESS = f"registry.terraform.io/{SOURCE}"
 # Generated stacks need provider v6: it removed the job queue's `compute_environments` argument
 # in favour of `compute_environment_order` (terraform-provider-aws, version 6 upgrade guide).
 VERSION_CONSTRAINT = "~> 6.0"
+
+# compute_resources arguments (and ec2_configuration's) the provider leaves out of the
+# CreateComputeEnvironment request when they are zero or empty: AWS never sees them
+# (terraform-provider-aws internal/service/batch/compute_environment.go, expandComputeResource
+# and expandEC2Configuration: each is copied only when `v != ""`, `v != 0` or non-empty).
+# min_vcpus 0 is the exception on EC2 and SPOT, where it is sent as 0.
+_UNSENT_WHEN_EMPTY = frozenset(
+    {
+        "allocation_strategy",
+        "bid_percentage",
+        "desired_vcpus",
+        "ec2_key_pair",
+        "image_id",
+        "image_id_override",
+        "image_type",
+        "instance_role",
+        "instance_type",
+        "max_vcpus",
+        "min_vcpus",
+        "placement_group",
+        "security_group_ids",
+        "spot_iam_fleet_role",
+        "subnets",
+        "tags",
+    }
+)
+_MIN_VCPUS_ALWAYS_SENT = frozenset({"EC2", "SPOT"})
+
+
+def compute_resource_sent(argument: str, value: object, compute_type: str | None) -> bool:
+    """Whether the provider sends a compute_resources argument with this (known) value to AWS;
+    False for the zero and empty values it leaves out."""
+    if value is None:
+        return False
+    if argument not in _UNSENT_WHEN_EMPTY or value not in ("", 0, [], {}) or value is False:
+        return True
+    return argument == "min_vcpus" and (compute_type or "").upper() in _MIN_VCPUS_ALWAYS_SENT

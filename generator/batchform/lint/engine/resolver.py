@@ -30,6 +30,7 @@ from batchform.hcl.syntax import (
     Template,
     Traversal,
     TupleExpr,
+    children,
     walk,
 )
 from batchform.lint.engine.functions import call_function
@@ -361,8 +362,13 @@ class Resolver:
             expr, scope, _ = alias
         return expr, scope
 
-    def expressions(self, expr: Expr, scope: Scope) -> list[tuple[Expr, Scope]]:
-        """Every expression that feeds `expr`, following variables, locals and module outputs."""
+    def expressions(
+        self, expr: Expr, scope: Scope, *, taken_only: bool = False
+    ) -> list[tuple[Expr, Scope]]:
+        """Every expression that feeds `expr`, following variables, locals and module outputs.
+        `taken_only` leaves out what evaluation passes over: the branch a known condition does
+        not take, coalesce() arguments after the first known non-empty one, try() fallbacks
+        after a known first value, and everything inside can() (which yields only a bool)."""
         seen: set[tuple[int, int]] = set()
         found: list[tuple[Expr, Scope]] = []
         pending = [(expr, scope)]
@@ -372,12 +378,50 @@ class Resolver:
             if marker in seen:
                 continue
             seen.add(marker)
-            for node in walk(current):
+            nodes = self._taken(current, current_scope) if taken_only else walk(current)
+            for node in nodes:
                 found.append((node, current_scope))
                 alias = self._alias(node, current_scope)
                 if alias is not None:
                     pending.append(alias[:2])
         return found
+
+    def _taken(self, expr: Expr, scope: Scope) -> list[Expr]:
+        """`walk(expr)` without the sub-expressions evaluation passes over."""
+        found: list[Expr] = []
+        stack: list[Expr] = [expr]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(self._taken_children(current, scope))
+        return found
+
+    def _taken_children(self, expr: Expr, scope: Scope) -> list[Expr]:
+        if isinstance(expr, Conditional):
+            condition = self.evaluate(expr.condition, scope)
+            if isinstance(condition, bool):
+                return [expr.condition, expr.if_true if condition else expr.if_false]
+        elif isinstance(expr, Call) and not expr.expand:
+            name = expr.name.split("::")[-1]
+            if name == "can":
+                return []
+            if name in ("coalesce", "try"):
+                return self._until_decided(name, expr.args, scope)
+        return children(expr)
+
+    def _until_decided(self, name: str, args: Sequence[Expr], scope: Scope) -> list[Expr]:
+        """The arguments of coalesce() or try() up to the one whose known value is the result."""
+        taken: list[Expr] = []
+        for arg in args:
+            taken.append(arg)
+            value = self.evaluate(arg, scope)
+            if not is_known(value):
+                if name == "try":
+                    return list(args)
+                continue
+            if name == "try" or value not in (None, ""):
+                return taken
+        return taken
 
     # -- dependencies ----------------------------------------------------------------------
 

@@ -149,12 +149,16 @@ class BlockView:
         return None if expr is None else self.resolver.origin(expr, self.scope)[0]
 
     def expressions(self, name: str) -> list[Expr]:
-        """Every expression that feeds an argument, through variables, locals, module outputs."""
+        """Every expression that feeds an argument's value, through variables, locals, module
+        outputs (branches evaluation does not take left out)."""
         expr = self.expr(name)
         return (
             []
             if expr is None
-            else [node for node, _ in self.resolver.expressions(expr, self.scope)]
+            else [
+                node
+                for node, _ in self.resolver.expressions(expr, self.scope, taken_only=True)
+            ]
         )
 
     def references(self, name: str) -> list[Instance]:

@@ -131,8 +131,10 @@ class Body(Protocol):
         ...
 
     def expressions(self, name: str) -> Sequence[Expr]:
-        """Every expression that feeds an argument, through variables, locals and module
-        outputs; empty where the source has no expressions."""
+        """Every expression that feeds an argument's value, through variables, locals and
+        module outputs, leaving out what evaluation passes over (the branch a known condition
+        does not take, coalesce() and try() arguments after the one that decides, the inside
+        of can()); empty where the source has no expressions."""
         ...
 
     def references(self, name: str) -> Collection[ResourceInstance]:
