@@ -10,6 +10,7 @@ the origin of a value and the expressions feeding it all follow the same definit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ from batchform.lint.engine.views import Instance
 from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
 
 _MAX_DEPTH = 60
+# A reference as 0.11-style quoted strings name one: `aws_iam_role.x`, `module.m`, `x.y[0]`.
+_REFERENCE = re.compile(r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\]]*\])+")
 # Converting a value to its own type changes nothing the linter can see.
 _PASS_THROUGH = ("tostring", "tolist", "toset", "tomap", "sensitive", "nonsensitive")
 
@@ -467,7 +470,8 @@ class Resolver:
         while module.parent is not None and module.call is not None:
             depends_on = module.call.attributes.get("depends_on")
             if depends_on is not None:
-                found |= self.referenced_resources(depends_on.expr, Scope(module.parent))
+                expr = _depends_on(depends_on.expr)
+                found |= self.referenced_resources(expr, Scope(module.parent))
             module = module.parent
         found.discard(resource)
         self._direct[resource] = found
@@ -495,11 +499,33 @@ def _module_steps(expr: Traversal) -> tuple[Step, ...]:
 
 
 def _block_expressions(block: Block) -> Iterator[Expr]:
-    for attribute in block.attributes.values():
-        yield attribute.expr
+    for name, attribute in block.attributes.items():
+        yield _depends_on(attribute.expr) if name == "depends_on" else attribute.expr
     for child in block.blocks:
         if child.type != "lifecycle":
             yield from _block_expressions(child)
+
+
+def _depends_on(expr: Expr) -> Expr:
+    """`depends_on` with 0.11-style quoted references (`["aws_iam_role.x"]`) read as the
+    references they name, as Terraform does (with a deprecation warning: internal/configs
+    compat_shim.go, shimTraversalInString)."""
+    if not isinstance(expr, TupleExpr):
+        return expr
+    return TupleExpr(tuple(_quoted_reference(item) or item for item in expr.items), expr.line)
+
+
+def _quoted_reference(expr: Expr) -> Traversal | None:
+    """A string literal holding a plain reference (`"module.x"`, `"aws_x.y[0]"`) as one."""
+    text = None
+    if isinstance(expr, Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], str):
+        text = expr.parts[0]
+    elif isinstance(expr, Literal) and isinstance(expr.value, str):
+        text = expr.value
+    if text is None or not _REFERENCE.fullmatch(text):
+        return None
+    names = re.sub(r"\[[^\]]*\]", "", text).split(".")
+    return Traversal(names[0], tuple(Step("attr", name) for name in names[1:]), expr.line)
 
 
 def _attr(value: Any, name: str) -> Any:
