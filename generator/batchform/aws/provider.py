@@ -9,6 +9,25 @@ ADDRESS = f"registry.terraform.io/{SOURCE}"
 # in favour of `compute_environment_order` (terraform-provider-aws, version 6 upgrade guide).
 VERSION_CONSTRAINT = "~> 6.0"
 
+# Names the provider generates when they are empty: create.Name returns the name if non-empty,
+# else a unique name from the prefix if that is non-empty, else `terraform-<unique id>`
+# (terraform-provider-aws internal/create/naming.go, Name; compute_environment.go calls it with
+# name and name_prefix). An empty string there is the same as leaving the argument out.
+NAME_GENERATED_WHEN_EMPTY = frozenset(
+    {
+        ("aws_batch_compute_environment", "name"),
+        ("aws_batch_compute_environment", "name_prefix"),
+        ("aws_batch_compute_environment", "compute_environment_name"),
+        ("aws_batch_compute_environment", "compute_environment_name_prefix"),
+    }
+)
+
+# The provider decodes container_properties into the SDK's ContainerProperties struct with Go's
+# encoding/json, which matches object keys to struct fields case-insensitively: `sizeInGib`
+# sets SizeInGiB (terraform-provider-aws internal/service/batch/container_properties.go,
+# expandContainerProperties through internal/json DecodeFromString).
+CONTAINER_PROPERTIES_KEYS_IGNORE_CASE = True
+
 # compute_resources arguments (and ec2_configuration's) the provider leaves out of the
 # CreateComputeEnvironment request when they are zero or empty: AWS never sees them
 # (terraform-provider-aws internal/service/batch/compute_environment.go, expandComputeResource

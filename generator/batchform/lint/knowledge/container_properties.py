@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from batchform.aws.provider import CONTAINER_PROPERTIES_KEYS_IGNORE_CASE
 from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.model.values import EncodedJson, Partial, Unknown
 
@@ -59,7 +60,32 @@ def _decode(job: ResourceInstance) -> ContainerProperties | None:
             return None
     else:
         return None
-    return ContainerProperties(_without_nulls(value), job) if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    value = _without_nulls(value)
+    if CONTAINER_PROPERTIES_KEYS_IGNORE_CASE:
+        value = _canonical_keys(value, _shape())
+    return ContainerProperties(value, job)
+
+
+def _canonical_keys(value: Any, shape: Any) -> Any:
+    """Keys spelt as the shape's members where they differ only in case, as the provider's
+    decoder reads them (a later key wins over an earlier one it collides with)."""
+    kind = shape.type_name if shape is not None else None
+    if isinstance(value, dict) and kind == "structure":
+        folded: dict[str, str] = {str(name).lower(): str(name) for name in shape.members}
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            if name not in shape.members:
+                name = folded.get(name.lower(), name)
+            result[name] = _canonical_keys(item, shape.members.get(name))
+        return result
+    if isinstance(value, dict) and kind == "map":
+        return {key: _canonical_keys(item, shape.value) for key, item in value.items()}
+    if isinstance(value, list) and kind == "list":
+        return [_canonical_keys(item, shape.member) for item in value]
+    return value
 
 
 def image_of(configuration: Configuration, job: ResourceInstance) -> Any:
