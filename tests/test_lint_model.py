@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import pytest
 
 from batchform.lint.engine.runner import run_rules
-from batchform.lint.model import Argument, Lifecycle, ModuleCycle, WrittenBlock
+from batchform.lint.model import Argument, Input, Lifecycle, ModuleCycle, WrittenBlock
 from batchform.lint.model.values import AttrRef
 from batchform.lint.model.versions import ProviderVersions
 from batchform.lint.rules import all_rules
@@ -91,6 +91,9 @@ class Block:
         return []
 
     def references(self, name: str) -> list[Instance]:
+        return []
+
+    def inputs(self, name: str) -> list[Input]:
         return []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from batchform.hcl.loader import Loader
-from batchform.hcl.syntax import Template, Traversal
+from batchform.hcl.syntax import Call, Template, Traversal
 from batchform.lint.engine.configuration import SourceConfiguration
 from batchform.lint.engine.resolver import Resolver
 from batchform.lint.engine.scope import Scope
@@ -476,3 +476,81 @@ resource "aws_sqs_queue" "q" {
         if isinstance(part, str)
     }
     assert texts == {"from-tfvars"}
+
+
+def test_expressions_leave_out_what_evaluation_passes_over(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "tag" {
+  default = "v1"
+}
+
+resource "aws_x" "a" {
+  known   = coalesce(var.tag, timestamp())
+  empty   = coalesce("", uuid())
+  decided = true ? "a" : uuid()
+  open    = var.undecided ? "a" : uuid()
+  tried   = try(var.tag, uuid())
+  probed  = can(uuid())
+}
+
+variable "undecided" {}
+""",
+            },
+        )
+    )
+    instance = one(stack, "aws_x")
+
+    def calls(name: str) -> set[str]:
+        return {node.name for node in instance.expressions(name) if isinstance(node, Call)}
+
+    assert calls("known") == {"coalesce"}
+    assert calls("empty") == {"coalesce", "uuid"}
+    assert calls("decided") == set()
+    assert calls("open") == {"uuid"}
+    assert calls("tried") == {"try"}
+    assert calls("probed") == {"can"}
+    # Dependencies still count every branch: Terraform's graph does.
+    every = instance.resolver.expressions(instance.block.attributes["decided"].expr, instance.scope)
+    assert {node.name for node, _ in every if isinstance(node, Call)} == {"uuid"}
+
+
+def test_inputs_are_shared_when_their_module_reads_them_for_something_else(
+    tmp_path: Path,
+) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "only_here" {}
+variable "everywhere" {}
+variable "through_local" {}
+
+locals {
+  tags = merge(var.through_local, { a = "b" })
+}
+
+resource "aws_x" "a" {
+  dedicated = var.only_here
+  shared    = var.everywhere
+  via_local = local.tags
+}
+
+resource "aws_x" "b" {
+  also  = var.everywhere
+  again = local.tags
+}
+""",
+            },
+        )
+    )
+    (first,) = [item for item in stack.instances("aws_x") if item.address == "aws_x.a"]
+    assert [(i.address, i.shared) for i in first.inputs("dedicated")] == [("var.only_here", False)]
+    assert [(i.address, i.shared) for i in first.inputs("shared")] == [("var.everywhere", True)]
+    assert [(i.address, i.shared) for i in first.inputs("via_local")] == [
+        ("var.through_local", True)
+    ]

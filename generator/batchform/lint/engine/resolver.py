@@ -11,6 +11,7 @@ the origin of a value and the expressions feeding it all follow the same definit
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ from batchform.lint.engine.modules import (
 from batchform.lint.engine.operations import iteration, operate, to_text
 from batchform.lint.engine.scope import Scope
 from batchform.lint.engine.views import Instance
+from batchform.lint.model import Input
 from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
 
 _MAX_DEPTH = 60
@@ -425,6 +427,34 @@ class Resolver:
             if name == "try" or value not in (None, ""):
                 return taken
         return taken
+
+    def inputs(self, expr: Expr, scope: Scope) -> list[Input]:
+        """The input variables `expr` takes its value from, each shared when its module reads it
+        (or a local on the way) more often than on the way to `expr`."""
+        on_chain: Counter[tuple[ModuleInstance, str, str]] = Counter()
+        for node, node_scope in self.expressions(expr, scope, taken_only=True):
+            if (
+                isinstance(node, Traversal)
+                and node.source is None
+                and node.root in ("var", "local")
+                and node.steps
+                and node.steps[0].kind == "attr"
+                and not node_scope.bound(node.root)[0]
+            ):
+                on_chain[(node_scope.module, node.root, node.steps[0].name)] += 1
+        locals_shared = any(
+            module.reads()[(kind, name)] > count
+            for (module, kind, name), count in on_chain.items()
+            if kind == "local"
+        )
+        found = []
+        for (module, kind, name), count in on_chain.items():
+            if kind != "var":
+                continue
+            address = f"{module.address}.var.{name}" if module.address else f"var.{name}"
+            shared = locals_shared or module.reads()[("var", name)] > count
+            found.append(Input(address, shared))
+        return found
 
     # -- dependencies ----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from batchform.hcl.syntax import Block, Expr, Traversal, TupleExpr
 from batchform.lint.engine.operations import iteration
 from batchform.lint.engine.scope import Scope
-from batchform.lint.model import Argument, Lifecycle, WrittenBlock
+from batchform.lint.model import Argument, Input, Lifecycle, WrittenBlock
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Unknown, text_of
 
 if TYPE_CHECKING:
@@ -160,6 +160,11 @@ class BlockView:
                 for node, _ in self.resolver.expressions(expr, self.scope, taken_only=True)
             ]
         )
+
+    def inputs(self, name: str) -> list[Input]:
+        """The input variables an argument's value comes from, and whether each is shared."""
+        expr = self.expr(name)
+        return [] if expr is None else self.resolver.inputs(expr, self.scope)
 
     def references(self, name: str) -> list[Instance]:
         """The instances an argument's value is built from."""

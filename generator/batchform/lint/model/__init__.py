@@ -84,6 +84,16 @@ class Lifecycle:
         return any(ignored == path[: len(ignored)] for ignored in self.ignore_changes)
 
 
+@dataclass(frozen=True)
+class Input:
+    """An input variable a value comes from: `var.x` of the root module, `module.m.var.x` of a
+    called one. `shared` is True when its module reads it (or a local on the way) for something
+    else too, so a change meant for that changes this value; None when that cannot be told."""
+
+    address: str
+    shared: bool | None
+
+
 class Body(Protocol):
     """A block of configuration: a resource instance, or a block nested in one."""
 
@@ -140,6 +150,12 @@ class Body(Protocol):
     def references(self, name: str) -> Collection[ResourceInstance]:
         """The instances an argument's value is built from (through variables, locals and module
         outputs)."""
+        ...
+
+    def inputs(self, name: str) -> Sequence[Input]:
+        """The input variables an argument's value comes from (through locals and module
+        calls), and whether each also feeds something else; empty where the source has no
+        variables."""
         ...
 
 
