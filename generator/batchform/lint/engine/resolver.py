@@ -314,6 +314,7 @@ class Resolver:
             return self._steps(self._named_value(named), named.rest, scope)
         if root == "path" and steps and steps[0].name == "module":
             return str(module.directory)
+        root, steps = _without_resource_prefix(root, steps)
         resource = _resource(module, root, steps)
         if resource is None:
             return UNKNOWN
@@ -472,7 +473,7 @@ class Resolver:
                 for descendant in child.walk() if child is not None else ():
                     found.update(descendant.resources.values())
                 continue
-            resource = _resource(module, node.root, node.steps)
+            resource = _resource(module, *_without_resource_prefix(node.root, node.steps))
             if resource is not None:
                 found.add(resource)
         return found
@@ -506,6 +507,14 @@ class Resolver:
         found.discard(resource)
         self._direct[resource] = found
         return found
+
+
+def _without_resource_prefix(root: str, steps: Sequence[Step]) -> tuple[str, Sequence[Step]]:
+    """`resource.aws_x.y` reads like `aws_x.y`: the `resource.` prefix Terraform also accepts
+    for managed resources (as `data.` is for data sources)."""
+    if root == "resource" and steps and steps[0].kind == "attr":
+        return steps[0].name, steps[1:]
+    return root, steps
 
 
 def _resource(module: ModuleInstance, root: str, steps: Sequence[Step]) -> Resource | None:
