@@ -347,11 +347,14 @@ module "ce" {
   source = "./ce"
   size   = try(var.settings.size, 1)
   other  = try(var.settings.missing, 1)
+  opaque = try(var.unset.size, 1)
 }
+variable "unset" {}
 """,
                 "ce/main.tf": """
 variable "size" {}
 variable "other" {}
+variable "opaque" {}
 resource "aws_batch_compute_environment" "this" {
   name_prefix = "ce-"
 }
@@ -367,8 +370,10 @@ output "arn" {
     child = stack.root.child("ce")
     assert child is not None
     assert stack.root.resolver.variable(child, "size") == 2
-    # try() keeps an unknown first value unknown instead of taking the fallback.
-    assert isinstance(stack.root.resolver.variable(child, "other"), Unknown)
+    # A known object without the attribute fails, so try() takes the fallback; an unknown
+    # first value might not fail, so try() keeps it unknown.
+    assert stack.root.resolver.variable(child, "other") == 1
+    assert isinstance(stack.root.resolver.variable(child, "opaque"), Unknown)
 
 
 def test_root_tfvars_override_defaults(tmp_path: Path) -> None:
@@ -554,3 +559,41 @@ resource "aws_x" "b" {
     assert [(i.address, i.shared) for i in first.inputs("via_local")] == [
         ("var.through_local", True)
     ]
+
+
+def test_partly_unknown_values_keep_their_known_parts(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "opaque" {}
+
+variable "typed" {
+  type = object({
+    size    = optional(number, 2)
+    name    = optional(string)
+    count   = number
+    enabled = bool
+  })
+  default = { count = "3", enabled = "true", extra = "dropped" }
+}
+
+locals {
+  object = { known = 1, unknown = var.opaque }
+}
+""",
+            },
+        )
+    )
+    assert evaluate(stack, "local.object != null") is True
+    assert evaluate(stack, "local.object == null") is False
+    assert evaluate(stack, "var.opaque != null") is UNKNOWN
+    assert evaluate(stack, "try(local.object, {})") == {"known": 1, "unknown": UNKNOWN}
+    assert evaluate(stack, "try(local.object.missing, 7)") == 7
+    assert evaluate(stack, "try(var.opaque.x, 7)") is UNKNOWN
+    assert evaluate(stack, "can(local.object.missing)") is False
+    assert evaluate(stack, "can(local.object.unknown)") is UNKNOWN
+    assert evaluate(stack, "can(local.object.known)") is True
+    # A declared type fills in optional() attributes, converts primitives, drops the rest.
+    assert evaluate(stack, "var.typed") == {"size": 2, "name": None, "count": 3, "enabled": True}

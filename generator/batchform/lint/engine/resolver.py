@@ -45,11 +45,27 @@ from batchform.lint.engine.modules import (
     callee_directory,
     local_source,
 )
-from batchform.lint.engine.operations import iteration, operate, to_text
+from batchform.lint.engine.operations import (
+    FAILED,
+    BlockValue,
+    failed,
+    iteration,
+    operate,
+    to_text,
+)
 from batchform.lint.engine.scope import Scope
+from batchform.lint.engine.types import conform
 from batchform.lint.engine.views import Instance
 from batchform.lint.model import Input
-from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
+from batchform.lint.model.values import (
+    UNKNOWN,
+    AttrRef,
+    EncodedJson,
+    Partial,
+    ResourceRef,
+    Unknown,
+    is_known,
+)
 
 _MAX_DEPTH = 60
 # A reference as 0.11-style quoted strings name one: `aws_iam_role.x`, `module.m`, `x.y[0]`.
@@ -171,7 +187,19 @@ class Resolver:
         definition = named.definition
         if definition is None:
             return UNKNOWN
-        return named.module.memo(named.kind, named.name, lambda: self.evaluate(*definition))
+        if named.kind != "var":
+            return named.module.memo(named.kind, named.name, lambda: self.evaluate(*definition))
+        block = named.module.variables.get(named.name)
+        declared = block.attributes.get("type") if block is not None else None
+        scope = Scope(named.module)
+
+        def typed() -> Any:
+            value = self.evaluate(*definition)
+            if declared is None:
+                return value
+            return conform(value, declared.expr, lambda expr: self.evaluate(expr, scope))
+
+        return named.module.memo(named.kind, named.name, typed)
 
     def variable(self, module: ModuleInstance, name: str) -> Any:
         """A module variable's value: the caller's argument, tfvars, the default, else Unknown."""
@@ -251,11 +279,13 @@ class Resolver:
 
     def _call(self, expr: Call, scope: Scope) -> Any:
         name = expr.name.split("::")[-1] if expr.name.startswith("provider::") else expr.name
-        if name in ("try", "can"):
-            values = [self.evaluate(arg, scope) for arg in expr.args]
-            if name == "can":
-                return True if values and is_known(values[0]) else UNKNOWN
-            return call_function("try", values)
+        if name == "try":
+            return self._try(expr.args, scope)
+        if name == "can":
+            value = self.evaluate(expr.args[0], scope) if expr.args else FAILED
+            if failed(value):
+                return False
+            return UNKNOWN if _opaque(value) else True
         args = [self.evaluate(arg, scope) for arg in expr.args]
         if expr.expand and args:
             last = args.pop()
@@ -267,6 +297,16 @@ class Resolver:
         if name in ("sensitive", "nonsensitive") and len(args) == 1:
             return args[0]
         return call_function(name, args)
+
+    def _try(self, args: Sequence[Expr], scope: Scope) -> Any:
+        """The first argument that evaluates without failing; partly unknown values count (an
+        unknown does not fail), a wholly unknown one may or may not fail: unknown."""
+        for arg in args:
+            value = self.evaluate(arg, scope)
+            if failed(value):
+                continue
+            return UNKNOWN if _opaque(value) else value
+        return UNKNOWN
 
     def _for(self, expr: ForExpr, scope: Scope) -> Any:
         items = iteration(self.evaluate(expr.collection, scope))
@@ -314,11 +354,11 @@ class Resolver:
             return self._steps(self._named_value(named), named.rest, scope)
         if root == "path" and steps and steps[0].name == "module":
             return str(module.directory)
-        root, steps = _without_resource_prefix(root, steps)
-        resource = _resource(module, root, steps)
+        root, rest = _without_resource_prefix(root, steps)
+        resource = _resource(module, root, rest)
         if resource is None:
             return UNKNOWN
-        return self._steps(resource.value(), steps[2 if root == "data" else 1 :], scope)
+        return self._steps(resource.value(), rest[2 if root == "data" else 1 :], scope)
 
     def _steps(self, value: Any, steps: Sequence[Step], scope: Scope) -> Any:
         for position, step in enumerate(steps):
@@ -567,13 +607,24 @@ def _quoted_reference(expr: Expr) -> Traversal | None:
     return Traversal(names[0], tuple(Step("attr", name) for name in names[1:]), expr.line)
 
 
+def _opaque(value: Any) -> bool:
+    """Wholly unknown: nothing of its shape is known (a computed attribute is not: it exists)."""
+    return isinstance(value, Unknown) and not isinstance(
+        value, (AttrRef, Partial, EncodedJson, UnknownExpansion)
+    )
+
+
 def _attr(value: Any, name: str) -> Any:
     if isinstance(value, ResourceRef) and isinstance(value.instance, Instance):
         return value.instance.attribute(name)
     if isinstance(value, AttrRef):
         return AttrRef(value.instance, value.path + (name,))
-    if isinstance(value, dict):
+    if isinstance(value, BlockValue):
         return value.get(name, UNKNOWN)
+    if isinstance(value, dict):
+        return value.get(name, FAILED)
+    if value is None or isinstance(value, (str, int, float, list)):
+        return FAILED
     return UNKNOWN
 
 
@@ -588,10 +639,12 @@ def _index(value: Any, key: Any) -> Any:
         return _any_of(value)
     if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
         position = int(key)
-        return value[position] if 0 <= position < len(value) else UNKNOWN
-    if isinstance(value, dict):
+        return value[position] if 0 <= position < len(value) else FAILED
+    if isinstance(value, BlockValue):
         return value.get(to_text(key), UNKNOWN)
-    return UNKNOWN
+    if isinstance(value, dict):
+        return value.get(to_text(key), FAILED)
+    return FAILED if value is None else UNKNOWN
 
 
 def _any_of(value: Any) -> Any:

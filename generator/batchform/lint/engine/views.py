@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from batchform.hcl.syntax import Block, Expr, Traversal, TupleExpr
-from batchform.lint.engine.operations import iteration
+from batchform.lint.engine.operations import BlockValue, iteration
 from batchform.lint.engine.scope import Scope
 from batchform.lint.model import Argument, Input, Lifecycle, WrittenBlock
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Unknown, text_of
@@ -112,11 +112,11 @@ class BlockView:
         views, _ = self.nested(block_type)
         return views[0] if views else None
 
-    def value(self) -> dict[str, Any]:
+    def value(self) -> BlockValue:
         """The whole block as a dict (nested blocks as lists of dicts)."""
-        result: dict[str, Any] = {
+        result = BlockValue({
             name: self.get(name) for name in self.block.attributes if name not in _META
-        }
+        })
         types = {child.type for child in self.block.blocks} - {"dynamic", "lifecycle"}
         types |= {child.labels[0] for child in self.block.blocks_of("dynamic") if child.labels}
         for block_type in types:
