@@ -66,6 +66,37 @@ class Command(_HelpLayout, TyperCommand):
     """A batchform command."""
 
 
+class LintCommand(Command):
+    """`batchform lint`: remembers the order of --var-file and --var, which click does not keep
+    across two options, because later values win as in terraform."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_VARIABLE_ORDER] = _variable_order(args)
+        return super().parse_args(ctx, args)
+
+
+_VARIABLE_ORDER = "batchform.variable_order"
+
+
+def _variable_order(args: list[str]) -> list[tuple[str, str]]:
+    """(`--var-file` or `--var`, its value) for each occurrence, in command-line order."""
+    found: list[tuple[str, str]] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        for option in ("--var-file", "--var"):
+            if token == option:
+                value = next(tokens, None)
+                if value is not None:
+                    found.append((option, value))
+                break
+            if token.startswith(option + "="):
+                found.append((option, token[len(option) + 1 :]))
+                break
+    return found
+
+
 class Group(_HelpLayout, TyperGroup):
     """The `batchform` command and its subcommands."""
 
@@ -265,14 +296,16 @@ def test(
 
 
 @app.command(
-    cls=Command,
+    cls=LintCommand,
     epilog="""
         batchform lint stack
         batchform lint infra --format sarif > batchform.sarif
         batchform lint . --select BF005,BF012
+        batchform lint envs/dev --var-file envs/dev/dev.tfvars --var image_tag=1.4.2
     """,
 )
 def lint(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path],
         typer.Argument(
@@ -307,6 +340,27 @@ def lint(
             "$XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
         ),
     ] = False,
+    var_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--var-file",
+            metavar="FILE",
+            help="Variable values from a .tfvars or .tfvars.json file, for every root module, as "
+            "terraform -var-file takes them (repeatable; after terraform.tfvars and "
+            "*.auto.tfvars, later values winning).",
+            show_default=False,
+        ),
+    ] = None,
+    var_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--var",
+            metavar="NAME=VALUE",
+            help="One variable value, as terraform -var takes it (repeatable; in command-line "
+            "order with --var-file).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -329,12 +383,32 @@ def lint(
     from batchform.lint.report import check_format, render
 
     check_format(output_format)
-    result = lint_paths(paths, select, ignore, cache=None if no_cache else open_cache())
+    variables = _variables(ctx, var_files or [], var_values or [])
+    result = lint_paths(
+        paths, select, ignore, cache=None if no_cache else open_cache(), variables=variables
+    )
     for note in result.unreadable + (result.skipped + result.notes if verbose else []):
         print(f"batchform: {note}", file=sys.stderr)
     typer.echo(render(result, output_format))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _variables(ctx: typer.Context, var_files: list[Path], var_values: list[str]) -> list[Any]:
+    """--var-file and --var values in the order they were given."""
+    from batchform.lint.variables import VarFile, parse_assignment
+
+    order: list[tuple[str, str]] = ctx.meta.get(_VARIABLE_ORDER, [])
+    written = sorted(value for option, value in order if option == "--var-file")
+    assigned = sorted(value for option, value in order if option == "--var")
+    if written != sorted(str(path) for path in var_files) or assigned != sorted(var_values):
+        # Not what the parser saw (an unusual spelling): files first, then values.
+        order = [("--var-file", str(path)) for path in var_files]
+        order += [("--var", value) for value in var_values]
+    return [
+        VarFile(Path(value)) if option == "--var-file" else parse_assignment(value)
+        for option, value in order
+    ]
 
 
 @app.command(

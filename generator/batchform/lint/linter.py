@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from batchform.cache import Cache
@@ -21,6 +21,7 @@ from batchform.lint.findings import (
     LintResult,
 )
 from batchform.lint.rules import Rule, all_rules
+from batchform.lint.variables import Given, check_given, root_values
 
 
 def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
@@ -45,14 +46,18 @@ def lint_paths(
     *,
     cache: Cache | None = None,
     display_root: Path | None = None,
+    variables: Sequence[Given] = (),
 ) -> LintResult:
     """Lint every .tf file under `paths` (parse trees through `cache` when given, see
-    `batchform.cache.open_cache`); file names are shown relative to `display_root`."""
+    `batchform.cache.open_cache`); file names are shown relative to `display_root`.
+    `variables` (`VarFile`, `VarValue`) are given to every root module after the tfvars files
+    Terraform loads by itself, in order, as `-var-file` and `-var` are."""
     path_list = [Path(path) for path in paths]
     if not path_list:
         raise UsageError("give at least one PATH to lint")
+    given = check_given(variables)
     loader = Loader(cache, display_root)
-    return _lint(lambda: loader.tree(path_list), loader, select, ignore)
+    return _lint(lambda: loader.tree(path_list), loader, select, ignore, given)
 
 
 def lint_files(
@@ -67,7 +72,7 @@ def lint_files(
     (the generator reads what it is about to write); local modules not among them are read
     from disk."""
     loader = Loader(cache, root)
-    return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore)
+    return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore, [])
 
 
 def _lint(
@@ -75,6 +80,7 @@ def _lint(
     loader: Loader,
     select: Iterable[str] | str | None,
     ignore: Iterable[str] | str | None,
+    given: Sequence[Given],
 ) -> LintResult:
     selected = parse_codes(select)
     ignored = parse_codes(ignore) or set()
@@ -84,7 +90,7 @@ def _lint(
         if (selected is None or code in selected) and code not in ignored
     ]
     with few_collections(), trees_frozen(load) as tree:
-        return _check(tree, loader, rules, selected, ignored)
+        return _check(tree, loader, rules, selected, ignored, given)
 
 
 def _check(
@@ -93,6 +99,7 @@ def _check(
     rules: list[Rule],
     selected: set[str] | None,
     ignored: set[str],
+    given: Sequence[Given],
 ) -> LintResult:
     extra: dict[Path, list[SourceFile]] = {}
 
@@ -104,7 +111,8 @@ def _check(
         return extra[module_dir]
 
     def load_inputs(root: Path) -> RootInputs:
-        return RootInputs(loader.tfvars(root), loader.lock_file(root))
+        values = root_values(root, load_module(root), given, loader.tfvars_file)
+        return RootInputs(values, loader.lock_file(root))
 
     linted = lint_modules(
         tree.modules, load_module, load_inputs, rules, lambda root: loader.display(root) or "."
