@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from batchform import __version__
-from batchform.errors import BatchformError, DriftError
+from batchform.errors import BatchformError, DriftError, UsageError
 
 # Exit code of an error that is batchform's own fault (EX_SOFTWARE).
 INTERNAL_ERROR = 70
@@ -302,20 +302,33 @@ def test(
         batchform lint infra --format sarif > batchform.sarif
         batchform lint . --select BF005,BF012
         batchform lint envs/dev --var-file envs/dev/dev.tfvars --var image_tag=1.4.2
+        terraform plan -out tfplan && terraform show -json tfplan > plan.json
+        batchform lint --plan plan.json
     """,
 )
 def lint(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Terraform directories or .tf files; every .tf below a directory is read "
             "(a module, a root, or a repository of them).",
             show_default=False,
             metavar="PATH",
         ),
-    ],
+    ] = None,
     *,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN_JSON",
+            help="Lint a saved plan instead of source: the JSON of `terraform show -json "
+            "PLANFILE`, with every module resolved (registry ones too); findings name the "
+            "module's source path and the resource address.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -375,18 +388,32 @@ def lint(
     cannot be replaced, job definitions that register a new revision on every apply, schema
     mistakes.
 
+    With --plan, the JSON of a saved plan is linted instead, with every value Terraform resolved.
     Exit 1 when an error-severity finding is reported (a file that cannot be parsed is one, BF000),
     0 otherwise, 2 on usage errors. Silence one finding with `# batchform:ignore CODE reason` on or above
     the block. `batchform explain CODE` tells what a rule checks and how to fix it."""
     from batchform.cache import open_cache
-    from batchform.lint import lint_paths
+    from batchform.lint import lint_paths, lint_plan
     from batchform.lint.report import check_format, render
 
     check_format(output_format)
+    if not paths and plan is None:
+        from typer._click.exceptions import UsageError as MissingPaths
+
+        raise MissingPaths("missing argument 'PATH' (or --plan PLAN_JSON)", ctx)
     variables = _variables(ctx, var_files or [], var_values or [])
-    result = lint_paths(
-        paths, select, ignore, cache=None if no_cache else open_cache(), variables=variables
-    )
+    if plan is not None:
+        if paths or variables:
+            raise UsageError(
+                "--plan lints the plan alone: give no PATH, --var or --var-file with it (the "
+                "plan has the variable values it was made with)"
+            )
+        result = lint_plan(plan, select, ignore)
+    else:
+        result = lint_paths(
+            paths or [], select, ignore, cache=None if no_cache else open_cache(),
+            variables=variables,
+        )
     for note in result.unreadable + (result.skipped + result.notes if verbose else []):
         print(f"batchform: {note}", file=sys.stderr)
     typer.echo(render(result, output_format))

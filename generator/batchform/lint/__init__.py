@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from batchform.lint.findings import Finding, LintResult
-from batchform.lint.linter import explain, lint_files, lint_paths, rule_table
+from batchform.lint.linter import explain, lint_files, lint_paths, lint_plan, rule_table
 from batchform.lint.variables import VarFile, VarValue
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "explain",
     "lint_files",
     "lint_paths",
+    "lint_plan",
     "rule_table",
 ]

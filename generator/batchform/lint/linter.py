@@ -10,7 +10,13 @@ from batchform.errors import HclParseError, UsageError
 from batchform.hcl.codec import trees_frozen
 from batchform.hcl.loader import LoadedTree, Loader
 from batchform.hcl.syntax import SourceFile
-from batchform.lint.engine.runner import RootInputs, few_collections, lint_modules
+from batchform.lint.engine.runner import (
+    RootInputs,
+    few_collections,
+    lint_modules,
+    provider_notes,
+    run_rules,
+)
 from batchform.lint.engine.suppression import Suppressions
 from batchform.lint.findings import (
     PARSE_ERROR,
@@ -54,7 +60,7 @@ def lint_paths(
     Terraform loads by itself, in order, as `-var-file` and `-var` are."""
     path_list = [Path(path) for path in paths]
     if not path_list:
-        raise UsageError("give at least one PATH to lint")
+        raise UsageError("give at least one PATH to lint, or --plan PLAN_JSON")
     given = check_given(variables)
     loader = Loader(cache, display_root)
     return _lint(lambda: loader.tree(path_list), loader, select, ignore, given)
@@ -73,6 +79,30 @@ def lint_files(
     from disk."""
     loader = Loader(cache, root)
     return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore, [])
+
+
+def lint_plan(
+    plan: str | Path,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+) -> LintResult:
+    """Lint the JSON of a saved plan (`terraform show -json PLANFILE`): the same rules on the
+    values Terraform planned, through every module, registry ones included. A plan names no
+    file or line: findings name the module's source path (`.` for the root) and line 0."""
+    from batchform.lint.plan import read_plan
+
+    selected = parse_codes(select)
+    ignored = parse_codes(ignore) or set()
+    rules = [
+        rule
+        for code, rule in all_rules().items()
+        if (selected is None or code in selected) and code not in ignored
+    ]
+    path = Path(plan)
+    configuration = read_plan(path, str(plan))
+    findings = run_rules(rules, configuration)
+    notes = provider_notes(str(plan), configuration)
+    return LintResult(findings=sorted(findings), files=[str(plan)], notes=notes)
 
 
 def _lint(

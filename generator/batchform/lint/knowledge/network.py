@@ -234,7 +234,7 @@ def _inline_egress(group: ResourceInstance) -> tuple[list[Egress], bool]:
     blocks, complete = group.nested("egress")
     for block in blocks:
         rules.append(_egress(block.get, block.line, block.file))
-        if not all(isinstance(block.get(name, []), list) for name in _LIST_ARGUMENTS):
+        if not all(isinstance(block.get(name) or [], list) for name in _LIST_ARGUMENTS):
             complete = False
     return rules, complete
 
@@ -249,7 +249,7 @@ def _egress_list(value: Any, line: int, file: str) -> tuple[list[Egress], bool]:
             complete = False
             continue
         rules.append(_egress(item.get, line, file))
-        if not all(isinstance(item.get(name, []), list) for name in _LIST_ARGUMENTS):
+        if not all(isinstance(item.get(name) or [], list) for name in _LIST_ARGUMENTS):
             complete = False
     return rules, complete
 

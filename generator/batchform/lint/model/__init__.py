@@ -15,19 +15,26 @@ reference to another instance of the same configuration. A reference is how rule
 resource to the next (a compute environment's `service_role` to its `aws_iam_role`), so an
 adapter should give one wherever it knows which instance a value points at.
 
-`batchform.lint.engine` implements the model from Terraform source. Another source needs one
-class per protocol and nothing in `rules/` or `knowledge/` changed:
+`batchform.lint.engine` implements the model from Terraform source, `batchform.lint.plan` from
+`terraform show -json PLANFILE`. Another source needs one class per protocol and nothing in
+`rules/` or `knowledge/` changed. The plan adapter, as an example of what a source without
+expressions does:
 
-- from `terraform show -json PLANFILE`: `planned_values` give each instance's arguments and
-  nested blocks (fully known except what is "after_unknown"); the `configuration` section gives
-  file-less expressions whose `references` turn ids and ARNs back into `AttrRef`s, `depends_on`
-  and those references give `dependencies()`; `origin` returns None and `expressions` a
-  `Traversal` per reference, so rules that look at how a value is written judge only that.
-- from a live account (`Describe*` calls): one instance per described object, arguments named
-  as the provider names them, ids resolved to `AttrRef`s of the instances described; `file`
-  is the object's ARN and `line` 0, `arguments()`/`blocks()` list what AWS returned, and
-  `lifecycle()` is unknown (`Lifecycle()`), so rules about how Terraform replaces things stay
-  silent.
+- `get` gives the planned value of each written argument (nested blocks from the planned
+  values too); what the provider computes at apply time is Unknown, or an `AttrRef` to the
+  instance the configuration's `references` name (or the one instance whose id or ARN it is);
+- `expressions` gives one `Traversal` per reference (followed through module variables and
+  outputs) and `origin` None, so rules that look at how a value is written judge only that;
+  `inputs` follows `var.x` references to the callers' arguments;
+- `dependencies()` come from the references and `depends_on`; `lifecycle()` is unknown
+  (`Lifecycle()`), except create_before_destroy of a planned replacement; `file` is the
+  module's source path and `line` 0.
+
+A live account (`Describe*` calls) would give one instance per described object, arguments named
+as the provider names them, ids resolved to `AttrRef`s of the instances described; `file` the
+object's ARN and `line` 0, `arguments()`/`blocks()` what AWS returned, `inputs` nothing, and
+`lifecycle()` unknown (`Lifecycle()`), so rules about how Terraform replaces things stay
+silent.
 
 Every method answers from what the source knows; where it cannot tell, it says so (Unknown, a
 False `complete` flag, None), and the rules then say nothing.
