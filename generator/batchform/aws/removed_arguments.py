@@ -10,6 +10,7 @@ whole resource types, are not here).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 _V5_GUIDE = "terraform-provider-aws version 5 upgrade guide"
 _V6_GUIDE = "terraform-provider-aws version 6 upgrade guide"
@@ -17,19 +18,28 @@ _V6_GUIDE = "terraform-provider-aws version 6 upgrade guide"
 
 @dataclass(frozen=True)
 class Removal:
-    """An argument removed in `major`; `replacement` names what took its place, if anything."""
+    """An argument removed in `major`; `replacement` names what took its place, if anything;
+    `type` is its type before (as the schema writes types, e.g. ["list", "string"]) where
+    known."""
 
     major: int
     replacement: str | None
     source: str
+    type: Any = None
 
 
 def _v5(replacement: str | None = None) -> Removal:
     return Removal(5, replacement, _V5_GUIDE)
 
 
-def _v6(replacement: str | None = None) -> Removal:
-    return Removal(6, replacement, _V6_GUIDE)
+def _v6(replacement: str | None = None, type: Any = None) -> Removal:
+    return Removal(6, replacement, _V6_GUIDE, type)
+
+
+# The type of the job queue's compute_environments up to provider 5: a list of ARNs
+# (terraform-provider-aws internal/service/batch/job_queue.go before v6: TypeList of
+# TypeString, Required).
+_ARN_LIST = ["list", "string"]
 
 
 # (mode, type) -> {argument: Removal}; mode is "resource" or "data".
@@ -40,7 +50,7 @@ REMOVED: dict[tuple[str, str], dict[str, Removal]] = {
     },
     ("data", "aws_batch_compute_environment"): {"compute_environment_name": _v6("name")},
     ("resource", "aws_batch_job_queue"): {
-        "compute_environments": _v6("compute_environment_order"),
+        "compute_environments": _v6("compute_environment_order", _ARN_LIST),
     },
     ("resource", "aws_eip"): {"vpc": _v6("domain")},
     ("resource", "aws_flow_log"): {"log_group_name": _v6("log_destination")},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from batchform.aws.removed_arguments import Removal, removal
 from batchform.lint.model import Body, Configuration, ResourceInstance, WrittenBlock
-from batchform.lint.model.values import EncodedJson, Partial, ResourceRef, Unknown
+from batchform.lint.model.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
 from batchform.lint.model.versions import ProviderVersions
 
 if TYPE_CHECKING:
@@ -239,11 +239,36 @@ def type_problems(body: Body, type_schema: schema.Block, path: str = "") -> list
     return found
 
 
+def removed_type_problems(
+    configuration: Configuration, instance: ResourceInstance
+) -> list[SchemaProblem]:
+    """Values of arguments the schema no longer has, but the selected provider major still
+    does, of a type that argument never took."""
+    found = []
+    for written in instance.arguments():
+        removed = removal(instance.mode, instance.type, written.name)
+        if removed is None or removed.type is None:
+            continue
+        if not configuration.aws_provider.rules_out(removed.major):
+            continue  # BF100 (or BF010) reports the argument itself
+        reason = mismatch(instance.get(written.name), removed.type)
+        if reason is not None:
+            message = (
+                f"`{written.name}` expects {reason} (in the provider versions before "
+                f"{removed.major}, which this configuration selects)"
+            )
+            found.append(SchemaProblem("type", written.line, message))
+    return found
+
+
 def mismatch(value: Any, cty: Any) -> str | None:
     """Why a value cannot convert to a cty type ("<type>, got <what>"), None when it can or
     when that is not known."""
     if value is None or cty == "dynamic":
         return None
+    if isinstance(value, AttrRef) and value.path[-1:] in (("id",), ("arn",)):
+        # An instance's id or ARN: a string, known or not.
+        return _string_reference_mismatch(value, cty)
     if isinstance(value, ResourceRef):
         if isinstance(cty, list) and cty[0] in ("object", "map"):
             return None
@@ -255,6 +280,14 @@ def mismatch(value: Any, cty: Any) -> str | None:
     kind = cty if isinstance(cty, str) else cty[0]
     check = _MISMATCHES.get(kind)
     return check(value, cty) if check is not None else None
+
+
+def _string_reference_mismatch(value: AttrRef, cty: Any) -> str | None:
+    kind = cty if isinstance(cty, str) else cty[0]
+    if kind in ("list", "set", "tuple", "map", "object"):
+        shown = ".".join(str(step) for step in value.path)
+        return f"{describe(cty)}, got the string {value.instance.address}.{shown}"
+    return None
 
 
 def _string_mismatch(value: Any, cty: Any) -> str | None:
