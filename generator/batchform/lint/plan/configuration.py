@@ -66,11 +66,12 @@ class PlanConfiguration:
     def declared(
         self, resource_type: str | None = None, mode: str = "resource"
     ) -> list[PlanInstance]:
-        """One instance per resource block that plans any."""
+        """One instance per resource block of the configuration that plans any."""
         return [
             instances[0]
             for resource, instances in self._instances.items()
             if instances
+            and resource.config
             and resource.mode == mode
             and resource_type in (None, resource.type)
         ]

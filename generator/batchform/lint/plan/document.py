@@ -26,7 +26,6 @@ class PlanResource:
     type: str
     name: str
     config: dict[str, Any]
-    # (address with keys, index or key, planned values, unknown marks, actions)
     instances: list[PlannedObject] = field(default_factory=list)
 
     @property
