@@ -388,7 +388,8 @@ def lint(
     cannot be replaced, job definitions that register a new revision on every apply, schema
     mistakes.
 
-    With --plan, the JSON of a saved plan is linted instead, with every value Terraform resolved.
+    With --plan, the JSON of a saved plan is linted instead, every value Terraform resolved.
+
     Exit 1 when an error-severity finding is reported (a file that cannot be parsed is one, BF000),
     0 otherwise, 2 on usage errors. Silence one finding with `# batchform:ignore CODE reason` on or above
     the block. `batchform explain CODE` tells what a rule checks and how to fix it."""
