@@ -126,6 +126,14 @@ REMOVED_NESTED: dict[tuple[str, str, str], dict[str, Removal]] = {
 }
 
 
+# Attribute types of resource and data source types the provider removed, for what refers to
+# them: data aws_subnet_ids (removed in provider 5; its `ids` a TypeSet of TypeString in
+# terraform-provider-aws 4.x internal/service/ec2, DataSourceSubnetIDs).
+REMOVED_TYPE_ATTRIBUTES: dict[tuple[str, str], dict[str, Any]] = {
+    ("data", "aws_subnet_ids"): {"ids": ["set", "string"]},
+}
+
+
 def removal(mode: str, resource_type: str, argument: str, block: str = "") -> Removal | None:
     """When (and for what) the provider removed an argument; None when it never did."""
     if block:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from batchform.aws.removed_arguments import Removal, removal
+from batchform.aws.removed_arguments import REMOVED_TYPE_ATTRIBUTES, Removal, removal
 from batchform.lint.model import Body, Configuration, ResourceInstance, WrittenBlock
 from batchform.lint.model.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
 from batchform.lint.model.versions import ProviderVersions
@@ -266,9 +266,8 @@ def mismatch(value: Any, cty: Any) -> str | None:
     when that is not known."""
     if value is None or cty == "dynamic":
         return None
-    if isinstance(value, AttrRef) and value.path[-1:] in (("id",), ("arn",)):
-        # An instance's id or ARN: a string, known or not.
-        return _string_reference_mismatch(value, cty)
+    if isinstance(value, AttrRef):
+        return _reference_mismatch(value, cty)
     if isinstance(value, ResourceRef):
         if isinstance(cty, list) and cty[0] in ("object", "map"):
             return None
@@ -282,12 +281,41 @@ def mismatch(value: Any, cty: Any) -> str | None:
     return check(value, cty) if check is not None else None
 
 
-def _string_reference_mismatch(value: AttrRef, cty: Any) -> str | None:
-    kind = cty if isinstance(cty, str) else cty[0]
-    if kind in ("list", "set", "tuple", "map", "object"):
-        shown = ".".join(str(step) for step in value.path)
-        return f"{describe(cty)}, got the string {value.instance.address}.{shown}"
+def _reference_mismatch(value: AttrRef, cty: Any) -> str | None:
+    """An attribute of another instance whose type the schema gives (an id or ARN is always a
+    string): whether that type can be what `cty` asks for."""
+    actual = referenced_type(value)
+    if actual is None:
+        return None
+    wanted = cty if isinstance(cty, str) else cty[0]
+    kind = actual if isinstance(actual, str) else actual[0]
+    collections = ("list", "set", "tuple", "map", "object")
+    shown = f"{value.instance.address}.{'.'.join(str(step) for step in value.path)}"
+    if wanted in collections and kind == "string":
+        return f"{describe(cty)}, got the string {shown}"
+    if wanted in ("string", "number", "bool") and kind in collections:
+        return f"{describe(cty)}, got {describe(actual)} ({shown})"
     return None
+
+
+def referenced_type(value: AttrRef) -> Any:
+    """The type of the attribute a reference names, from the provider schema (or, for a type
+    the provider removed, from what it was); None when not known."""
+    if value.path[-1:] in (("id",), ("arn",)):
+        return "string"
+    if len(value.path) != 1 or not isinstance(value.path[0], str):
+        return None
+    from batchform.schema import load_provider_schema
+
+    instance = value.instance
+    provider = load_provider_schema()
+    lookup = provider.data_source if instance.mode == "data" else provider.resource
+    type_schema = lookup(instance.type)
+    if type_schema is None:
+        removed = REMOVED_TYPE_ATTRIBUTES.get((instance.mode, instance.type), {})
+        return removed.get(value.path[0])
+    attribute = type_schema.block.attribute(value.path[0])
+    return attribute.type if attribute is not None else None
 
 
 def _string_mismatch(value: Any, cty: Any) -> str | None:
