@@ -202,3 +202,31 @@ def test_references_are_read_as_terraform_writes_them() -> None:
         "var.x",
         "aws_vpc.this_other",
     ]
+
+
+def test_findings_name_each_module_by_its_source_path_from_the_root() -> None:
+    from batchform.lint.plan.document import parse
+
+    def call(source: str, calls: dict[str, object] | None = None) -> dict[str, object]:
+        return {"source": source, "module": {"module_calls": calls or {}}}
+
+    document = {
+        "format_version": "1.2",
+        "planned_values": {},
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "local": call("./modules/a", {"inner": call("../b")}),
+                    "registry": call("org/batch/aws", {"inner": call("./modules/ce")}),
+                }
+            }
+        },
+    }
+    root = parse(document, "plan.json").root
+    assert {module.address: module.source for module in root.walk()} == {
+        "": ".",
+        "module.local": "modules/a",
+        "module.local.module.inner": "modules/b",
+        "module.registry": "org/batch/aws",
+        "module.registry.module.inner": "org/batch/aws//modules/ce",
+    }

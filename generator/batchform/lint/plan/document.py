@@ -31,8 +31,10 @@ class PlanResource:
     @property
     def address(self) -> str:
         """The address without instance keys, e.g. module.ce.aws_iam_role.service."""
-        local = f"{self.type}.{self.name}" if self.mode == "resource" else (
-            f"data.{self.type}.{self.name}"
+        local = (
+            f"{self.type}.{self.name}"
+            if self.mode == "resource"
+            else (f"data.{self.type}.{self.name}")
         )
         return f"{self.module.address}.{local}" if self.module.address else local
 
@@ -55,6 +57,8 @@ class PlanModule:
     address: str
     source: str
     config: dict[str, Any]
+    # Whether `source` is a path from the root module (no registry or git source on the way).
+    local: bool = True
     parent: PlanModule | None = None
     call: dict[str, Any] | None = None
     children: dict[str, PlanModule] = field(default_factory=dict)
@@ -98,7 +102,7 @@ def parse(document: Any, display: str) -> PlanDocument:
     """The module tree of a parsed plan document."""
     _check(document, display)
     configuration = document["configuration"]
-    root = _module("", ".", configuration.get("root_module") or {}, None, None)
+    root = _module("", ".", True, configuration.get("root_module") or {}, None, None)
     index = {module.address: module for module in root.walk()}
     for entry in document.get("resource_changes") or []:
         _add_change(index, entry)
@@ -136,31 +140,40 @@ def _check(document: Any, display: str) -> None:
 def _module(
     address: str,
     source: str,
+    local: bool,
     config: dict[str, Any],
     parent: PlanModule | None,
     call: dict[str, Any] | None,
 ) -> PlanModule:
-    module = PlanModule(address, source, config, parent, call)
+    module = PlanModule(address, source, config, local, parent, call)
     for resource in config.get("resources") or []:
         mode = _MODES.get(str(resource.get("mode")), "resource")
         key = (mode, str(resource.get("type")), str(resource.get("name")))
         module.resources[key] = PlanResource(module, *key, config=resource)
     for name, child_call in (config.get("module_calls") or {}).items():
         child_address = f"{address}.module.{name}" if address else f"module.{name}"
-        child_source = _join(source, str(child_call.get("source", "")))
+        written = str(child_call.get("source", ""))
+        child_local = local and written.startswith(("./", "../"))
         module.children[name] = _module(
-            child_address, child_source, child_call.get("module") or {}, module, child_call
+            child_address,
+            _join(module, written),
+            child_local,
+            child_call.get("module") or {},
+            module,
+            child_call,
         )
     return module
 
 
-def _join(parent: str, source: str) -> str:
-    """A module's source as a path from the root: local sources joined to their caller's."""
+def _join(parent: PlanModule | None, source: str) -> str:
+    """A module's source as a path from the root: a local source joined to its caller's path
+    (to a remote caller's source after `//`, as Terraform writes a subdirectory of one)."""
     if not source.startswith(("./", "../")):
         return source
-    if parent == "." or parent.startswith(("./", "../")) or not parent:
-        return posixpath.normpath(posixpath.join(parent or ".", source))
-    return f"{parent}//{posixpath.normpath(source)}"
+    if parent is None or parent.local:
+        base = parent.source if parent is not None else "."
+        return posixpath.normpath(posixpath.join(base, source))
+    return f"{parent.source}//{posixpath.normpath(source)}"
 
 
 def _module_of(index: dict[str, PlanModule], module_address: str) -> PlanModule | None:

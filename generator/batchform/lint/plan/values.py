@@ -77,7 +77,7 @@ class Linker:
         """A known string that is an id or ARN of a referenced instance (or of the only instance
         with it) as a reference to that instance."""
         for instance, path in self.candidates:
-            for attribute in (path[-1:] if path else _IDENTIFIERS):
+            for attribute in path[-1:] if path else _IDENTIFIERS:
                 if attribute in _IDENTIFIERS and instance.planned(str(attribute)) == text:
                     return AttrRef(instance, (attribute,))
         if _UNIQUE_ID.match(text):

@@ -269,4 +269,3 @@ def _traversal(reference: str) -> Traversal:
         tuple(Step("attr", str(step.value)) for step in steps[1:] if not step.index),
         0,
     )
-
