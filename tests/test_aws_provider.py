@@ -1,8 +1,11 @@
-"""The provider address and constraint, and the stack that pins them."""
+"""The provider address and constraint, the stack that pins them, and what it sends AWS."""
 
 from __future__ import annotations
 
+import pytest
+
 from batchform.aws import provider
+from batchform.aws.provider import compute_resource_sent
 from batchform.generate import render_stack
 from batchform.specfile import load_spec
 
@@ -21,18 +24,21 @@ def test_the_current_major_is_the_schema_snapshots() -> None:
     assert provider.VERSION_CONSTRAINT == f"~> {provider.CURRENT_MAJOR}.0"
 
 
-def test_removed_types_are_gone_from_the_schema_and_name_their_guide() -> None:
-    from batchform.schema import load_provider_schema
-
-    schema = load_provider_schema()
-    assert len({(entry.mode, entry.name) for entry in provider.REMOVED_TYPES}) == len(
-        provider.REMOVED_TYPES
-    )
-    for entry in provider.REMOVED_TYPES:
-        lookup = schema.resource if entry.mode == "resource" else schema.data_source
-        assert lookup(entry.name) is None, entry.name
-        assert entry.removed_in <= provider.CURRENT_MAJOR
-        assert f"version-{entry.removed_in}-upgrade" in entry.source
-    assert provider.removed_type("data", "aws_subnet_ids") is not None
-    assert provider.removed_type("resource", "aws_subnet_ids") is None
-    assert provider.removed_type("data", "aws_subnets") is None
+@pytest.mark.parametrize(
+    ("argument", "value", "compute_type", "sent"),
+    [
+        ("image_id", "", "EC2", False),
+        ("image_id", "ami-0abc1234", "EC2", True),
+        ("min_vcpus", 0, "FARGATE", False),
+        ("min_vcpus", 0, "EC2", True),
+        ("min_vcpus", 0, "spot", True),
+        ("min_vcpus", 2, "FARGATE", True),
+        ("instance_role", "", "FARGATE", False),
+        ("instance_type", [], "EC2", False),
+        ("desired_vcpus", 0, "EC2", False),
+        ("type", "", "EC2", True),  # not one the provider leaves out
+        ("image_id", None, "EC2", False),
+    ],
+)
+def test_compute_resource_sent(argument: str, value: object, compute_type: str, sent: bool) -> None:
+    assert compute_resource_sent(argument, value, compute_type) is sent

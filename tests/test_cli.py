@@ -99,7 +99,7 @@ def test_check_reports_drift(tmp_path: Path) -> None:
         (["generate", "--bogus"], "no such option: --bogus (Possible options: --out)",
          "batchform generate"),
         (["generate", "--out"], "option '--out' requires an argument", "batchform generate"),
-        (["lint"], "missing argument 'PATH'", "batchform lint"),
+        (["lint"], "missing argument 'PATH' (or --plan PLAN_JSON)", "batchform lint"),
         (["lint", "-f"], "option '-f' requires an argument", "batchform lint"),
         (["frob"], "no such command 'frob'", "batchform"),
         (["--bogus"], "no such option: --bogus", "batchform"),
@@ -154,7 +154,7 @@ def help_text(*args: str) -> str:
     [
         ("init", "batchform init [OPTIONS] [PATH]", "  PATH  "),
         ("generate", "batchform generate [OPTIONS] [SPEC]", "  SPEC  "),
-        ("lint", "batchform lint [OPTIONS] PATH...", "  PATH...  "),
+        ("lint", "batchform lint [OPTIONS] [PATH...]", "  PATH...  "),
         ("explain", "batchform explain [OPTIONS] [CODE]", "  CODE  "),
         ("test", "batchform test [OPTIONS] DIR", "  DIR  "),
     ],

@@ -142,3 +142,20 @@ def test_a_file_that_does_not_parse_keeps_json_and_sarif_valid(tmp_path: Path) -
         text = json.dumps(data)
         assert "BF000" in text and "BF001" in text
     assert runner.invoke(app, ["explain", "BF000"]).exit_code == 0
+
+
+def test_verbose_says_why_arguments_removed_in_provider_6_pass() -> None:
+    # The fixture holds only what its base (clean_ec2) lacks: its references to the base's
+    # resources are undeclared here, which BF037 would report.
+    pinned = LINT / "bf100" / "pass_pinned_provider"
+    quiet = runner.invoke(app, ["lint", str(pinned), "--no-cache", "--ignore", "BF037"])
+    assert "selects provider" not in quiet.output
+    verbose = runner.invoke(
+        app, ["lint", str(pinned), "--no-cache", "--verbose", "--ignore", "BF037"]
+    )
+    assert verbose.exit_code == 0, verbose.output
+    assert 'hashicorp/aws ">= 5.0.0, < 6.0.0" (' in verbose.output
+    assert (
+        "pass_pinned_provider/versions.tf:6) selects provider 5.x; the schema checked against "
+        "is 6.66.0, so arguments removed after provider 5 are not reported"
+    ) in verbose.output

@@ -13,13 +13,14 @@ import pytest
 from batchform.lint.engine.runner import run_rules
 from batchform.lint.model import (
     Argument,
+    Input,
     Lifecycle,
     ModuleCycle,
-    ProviderVersions,
     UndeclaredReference,
     WrittenBlock,
 )
 from batchform.lint.model.values import AttrRef
+from batchform.lint.model.versions import ProviderVersions
 from batchform.lint.rules import all_rules
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator" / "batchform" / "lint"
@@ -99,6 +100,9 @@ class Block:
     def references(self, name: str) -> list[Instance]:
         return []
 
+    def inputs(self, name: str) -> list[Input]:
+        return []
+
 
 @dataclass(eq=False)
 class Instance(Block):
@@ -119,6 +123,7 @@ class Plan:
 
     resources: list[Instance]
     opaque: bool = False
+    aws_provider: ProviderVersions = field(default_factory=ProviderVersions)
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def instances(self, resource_type: str | None = None, mode: str = "resource") -> list[Instance]:
@@ -136,9 +141,6 @@ class Plan:
 
     def undeclared_references(self) -> list[UndeclaredReference]:
         return []  # terraform plan refuses a configuration that has any
-
-    def provider_versions(self, source: str) -> ProviderVersions:
-        return ProviderVersions()  # a plan says which version it used; this one does not
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self.memo:

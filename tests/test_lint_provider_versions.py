@@ -10,7 +10,7 @@ import pytest
 
 from batchform.lint import lint_files
 from batchform.lint.knowledge.provider_versions import provider_major
-from batchform.lint.model import ProviderVersions, VersionConstraint
+from batchform.lint.model.versions import ProviderVersions
 
 T = TypeVar("T")
 
@@ -21,7 +21,8 @@ class _Versions:
     def __init__(self, versions: ProviderVersions) -> None:
         self.versions = versions
 
-    def provider_versions(self, source: str) -> ProviderVersions:
+    @property
+    def aws_provider(self) -> ProviderVersions:
         return self.versions
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -30,10 +31,10 @@ class _Versions:
 
 def _major(*constraints: str, locked: str | None = None) -> int | None:
     versions = ProviderVersions(
-        tuple(VersionConstraint("versions.tf", 5, text) for text in constraints),
+        tuple((text, "versions.tf:5") for text in constraints),
         locked, ".terraform.lock.hcl" if locked else None,
     )
-    found = provider_major(_Versions(versions), "hashicorp/aws", 6)  # type: ignore[arg-type]
+    found = provider_major(_Versions(versions), 6)  # type: ignore[arg-type]
     return None if found is None else found.number
 
 
@@ -68,11 +69,9 @@ def test_the_lock_file_decides_over_constraints() -> None:
 
 
 def test_the_reason_names_where_the_constraints_are() -> None:
-    versions = ProviderVersions((VersionConstraint("versions.tf", 5, "~> 5.0"),))
-    found = provider_major(_Versions(versions), "hashicorp/aws", 6)  # type: ignore[arg-type]
+    versions = ProviderVersions((("~> 5.0", "versions.tf:5"),))
+    found = provider_major(_Versions(versions), 6)  # type: ignore[arg-type]
     assert found is not None and '"~> 5.0" at versions.tf:5' in found.because
-
-
 
 
 @pytest.mark.parametrize(("versions", "reported"), [

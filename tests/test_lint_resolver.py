@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from batchform.hcl.loader import Loader
-from batchform.hcl.syntax import Template, Traversal
+from batchform.hcl.syntax import Call, Template, Traversal
 from batchform.lint.engine.configuration import SourceConfiguration
 from batchform.lint.engine.resolver import Resolver
 from batchform.lint.engine.scope import Scope
@@ -347,11 +347,14 @@ module "ce" {
   source = "./ce"
   size   = try(var.settings.size, 1)
   other  = try(var.settings.missing, 1)
+  opaque = try(var.unset.size, 1)
 }
+variable "unset" {}
 """,
                 "ce/main.tf": """
 variable "size" {}
 variable "other" {}
+variable "opaque" {}
 resource "aws_batch_compute_environment" "this" {
   name_prefix = "ce-"
 }
@@ -367,8 +370,10 @@ output "arn" {
     child = stack.root.child("ce")
     assert child is not None
     assert stack.root.resolver.variable(child, "size") == 2
-    # try() keeps an unknown first value unknown instead of taking the fallback.
-    assert isinstance(stack.root.resolver.variable(child, "other"), Unknown)
+    # A known object without the attribute fails, so try() takes the fallback; an unknown
+    # first value might not fail, so try() keeps it unknown.
+    assert stack.root.resolver.variable(child, "other") == 1
+    assert isinstance(stack.root.resolver.variable(child, "opaque"), Unknown)
 
 
 def test_root_tfvars_override_defaults(tmp_path: Path) -> None:
@@ -476,3 +481,119 @@ resource "aws_sqs_queue" "q" {
         if isinstance(part, str)
     }
     assert texts == {"from-tfvars"}
+
+
+def test_expressions_leave_out_what_evaluation_passes_over(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "tag" {
+  default = "v1"
+}
+
+resource "aws_x" "a" {
+  known   = coalesce(var.tag, timestamp())
+  empty   = coalesce("", uuid())
+  decided = true ? "a" : uuid()
+  open    = var.undecided ? "a" : uuid()
+  tried   = try(var.tag, uuid())
+  probed  = can(uuid())
+}
+
+variable "undecided" {}
+""",
+            },
+        )
+    )
+    instance = one(stack, "aws_x")
+
+    def calls(name: str) -> set[str]:
+        return {node.name for node in instance.expressions(name) if isinstance(node, Call)}
+
+    assert calls("known") == {"coalesce"}
+    assert calls("empty") == {"coalesce", "uuid"}
+    assert calls("decided") == set()
+    assert calls("open") == {"uuid"}
+    assert calls("tried") == {"try"}
+    assert calls("probed") == {"can"}
+    # Dependencies still count every branch: Terraform's graph does.
+    every = instance.resolver.expressions(instance.block.attributes["decided"].expr, instance.scope)
+    assert {node.name for node, _ in every if isinstance(node, Call)} == {"uuid"}
+
+
+def test_inputs_are_shared_when_their_module_reads_them_for_something_else(
+    tmp_path: Path,
+) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "only_here" {}
+variable "everywhere" {}
+variable "through_local" {}
+
+locals {
+  tags = merge(var.through_local, { a = "b" })
+}
+
+resource "aws_x" "a" {
+  dedicated = var.only_here
+  shared    = var.everywhere
+  via_local = local.tags
+}
+
+resource "aws_x" "b" {
+  also  = var.everywhere
+  again = local.tags
+}
+""",
+            },
+        )
+    )
+    (first,) = [item for item in stack.instances("aws_x") if item.address == "aws_x.a"]
+    assert [(i.address, i.shared) for i in first.inputs("dedicated")] == [("var.only_here", False)]
+    assert [(i.address, i.shared) for i in first.inputs("shared")] == [("var.everywhere", True)]
+    assert [(i.address, i.shared) for i in first.inputs("via_local")] == [
+        ("var.through_local", True)
+    ]
+
+
+def test_partly_unknown_values_keep_their_known_parts(tmp_path: Path) -> None:
+    stack = stack_of(
+        build_tree(
+            tmp_path,
+            {
+                "main.tf": """
+variable "opaque" {}
+
+variable "typed" {
+  type = object({
+    size    = optional(number, 2)
+    name    = optional(string)
+    count   = number
+    enabled = bool
+  })
+  default = { count = "3", enabled = "true", extra = "dropped" }
+}
+
+locals {
+  object = { known = 1, unknown = var.opaque }
+}
+""",
+            },
+        )
+    )
+    assert evaluate(stack, "local.object != null") is True
+    assert evaluate(stack, "local.object == null") is False
+    assert evaluate(stack, "var.opaque != null") is UNKNOWN
+    assert evaluate(stack, "try(local.object, {})") == {"known": 1, "unknown": UNKNOWN}
+    assert evaluate(stack, "try(local.object.missing, 7)") == 7
+    assert evaluate(stack, "try(var.opaque.x, 7)") is UNKNOWN
+    assert evaluate(stack, "can(local.object.missing)") is False
+    assert evaluate(stack, "can(local.object.unknown)") is UNKNOWN
+    assert evaluate(stack, "can(local.object.known)") is True
+    # A declared type fills in optional() attributes, converts primitives, drops the rest.
+    assert evaluate(stack, "var.typed") == {"size": 2, "name": None, "count": 3, "enabled": True}

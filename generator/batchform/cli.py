@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from batchform import __version__
-from batchform.errors import BatchformError, DriftError
+from batchform.errors import BatchformError, DriftError, UsageError
 
 # Exit code of an error that is batchform's own fault (EX_SOFTWARE).
 INTERNAL_ERROR = 70
@@ -64,6 +64,37 @@ class _HelpLayout:
 
 class Command(_HelpLayout, TyperCommand):
     """A batchform command."""
+
+
+class LintCommand(Command):
+    """`batchform lint`: remembers the order of --var-file and --var, which click does not keep
+    across two options, because later values win as in terraform."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_VARIABLE_ORDER] = _variable_order(args)
+        return super().parse_args(ctx, args)
+
+
+_VARIABLE_ORDER = "batchform.variable_order"
+
+
+def _variable_order(args: list[str]) -> list[tuple[str, str]]:
+    """(`--var-file` or `--var`, its value) for each occurrence, in command-line order."""
+    found: list[tuple[str, str]] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        for option in ("--var-file", "--var"):
+            if token == option:
+                value = next(tokens, None)
+                if value is not None:
+                    found.append((option, value))
+                break
+            if token.startswith(option + "="):
+                found.append((option, token[len(option) + 1 :]))
+                break
+    return found
 
 
 class Group(_HelpLayout, TyperGroup):
@@ -319,24 +350,39 @@ def test(
 
 
 @app.command(
-    cls=Command,
+    cls=LintCommand,
     epilog="""
         batchform lint stack
         batchform lint infra --format sarif > batchform.sarif
         batchform lint . --select BF005,BF012
+        batchform lint envs/dev --var-file envs/dev/dev.tfvars --var image_tag=1.4.2
+        terraform plan -out tfplan && terraform show -json tfplan > plan.json
+        batchform lint --plan plan.json
     """,
 )
 def lint(
+    ctx: typer.Context,
     paths: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Terraform directories or .tf files; every .tf below a directory is read "
             "(a module, a root, or a repository of them).",
             show_default=False,
             metavar="PATH",
         ),
-    ],
+    ] = None,
     *,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            metavar="PLAN_JSON",
+            help="Lint a saved plan instead of source: the JSON of `terraform show -json "
+            "PLANFILE`, with every module resolved (registry ones too); findings name the "
+            "module's source path and the resource address.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -363,29 +409,90 @@ def lint(
             "$XDG_CACHE_HOME/batchform or ~/.cache/batchform.",
         ),
     ] = False,
+    var_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--var-file",
+            metavar="FILE",
+            help="Variable values from a .tfvars or .tfvars.json file, for every root module, as "
+            "terraform -var-file takes them (repeatable; after terraform.tfvars and "
+            "*.auto.tfvars, later values winning).",
+            show_default=False,
+        ),
+    ] = None,
+    var_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--var",
+            metavar="NAME=VALUE",
+            help="One variable value, as terraform -var takes it (repeatable; in command-line "
+            "order with --var-file).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         bool,
-        typer.Option("--verbose", "-v", help="Also name the files passed over (FIFOs, sockets)."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Also name the files passed over (FIFOs, sockets) and say how root modules "
+            "were judged (an older AWS provider major).",
+        ),
     ] = False,
 ) -> None:
     """Find AWS Batch traps in Terraform: jobs stuck in RUNNABLE, compute environments that
     cannot be replaced, job definitions that register a new revision on every apply, schema
     mistakes.
 
+    With --plan, the JSON of a saved plan is linted instead, every value Terraform resolved.
+
     Exit 1 when an error-severity finding is reported (a file that cannot be parsed is one, BF000),
     0 otherwise, 2 on usage errors. Silence one finding with `# batchform:ignore CODE reason` on or above
     the block. `batchform explain CODE` tells what a rule checks and how to fix it."""
     from batchform.cache import open_cache
-    from batchform.lint import lint_paths
+    from batchform.lint import lint_paths, lint_plan
     from batchform.lint.report import check_format, render
 
     check_format(output_format)
-    result = lint_paths(paths, select, ignore, cache=None if no_cache else open_cache())
-    for note in result.unreadable + (result.skipped if verbose else []):
+    if not paths and plan is None:
+        from typer._click.exceptions import UsageError as MissingPaths
+
+        raise MissingPaths("missing argument 'PATH' (or --plan PLAN_JSON)", ctx)
+    variables = _variables(ctx, var_files or [], var_values or [])
+    if plan is not None:
+        if paths or variables:
+            raise UsageError(
+                "--plan lints the plan alone: give no PATH, --var or --var-file with it (the "
+                "plan has the variable values it was made with)"
+            )
+        result = lint_plan(plan, select, ignore)
+    else:
+        result = lint_paths(
+            paths or [], select, ignore, cache=None if no_cache else open_cache(),
+            variables=variables,
+        )
+    for note in result.unreadable + (result.skipped + result.notes if verbose else []):
         print(f"batchform: {note}", file=sys.stderr)
     typer.echo(render(result, output_format))
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _variables(ctx: typer.Context, var_files: list[Path], var_values: list[str]) -> list[Any]:
+    """--var-file and --var values in the order they were given."""
+    from batchform.lint.variables import VarFile, parse_assignment
+
+    order: list[tuple[str, str]] = ctx.meta.get(_VARIABLE_ORDER, [])
+    written = sorted(value for option, value in order if option == "--var-file")
+    assigned = sorted(value for option, value in order if option == "--var")
+    if written != sorted(str(path) for path in var_files) or assigned != sorted(var_values):
+        # Not what the parser saw (an unusual spelling): files first, then values.
+        order = [("--var-file", str(path)) for path in var_files]
+        order += [("--var", value) for value in var_values]
+    return [
+        VarFile(Path(value)) if option == "--var-file" else parse_assignment(value)
+        for option, value in order
+    ]
 
 
 @app.command(

@@ -95,6 +95,18 @@ class LockedError(UsageError):
         )
 
 
+class PlanFileError(UsageError):
+    """A --plan file that is not the JSON `terraform show -json PLANFILE` writes."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"{path}: {problem}; make one with `terraform plan -out tfplan` and "
+            "`terraform show -json tfplan > plan.json`"
+        )
+
+
 class StackWriteError(BatchformError):
     """The stack directory could not be read or written; whatever was begun is undone."""
 

@@ -1,10 +1,6 @@
-"""The Terraform provider generated stacks use, the versions they accept, and what its major
-versions removed."""
+"""The Terraform provider generated stacks use, and the versions they accept."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Literal
 
 # Registry address and source of the AWS provider (registry.terraform.io/hashicorp/aws).
 SOURCE = "hashicorp/aws"
@@ -16,71 +12,59 @@ VERSION_CONSTRAINT = "~> 6.0"
 # provider schema snapshot (data/aws_provider_schema.json) is of this major.
 CURRENT_MAJOR = 6
 
-_GUIDES = "terraform-provider-aws website/docs/guides"
-_V5 = f"{_GUIDES}/version-5-upgrade.html.md"
-_V6 = f"{_GUIDES}/version-6-upgrade.html.markdown"
 
-
-@dataclass(frozen=True)
-class RemovedType:
-    """A resource or data source type a major version of the provider no longer has."""
-
-    mode: Literal["resource", "data"]
-    name: str
-    removed_in: int
-    instead: str
-    source: str
-
-    @property
-    def kind(self) -> str:
-        """"resource" or "data source", as the upgrade guides say."""
-        return "resource" if self.mode == "resource" else "data source"
-
-
-_OPSWORKS_LAYERS = ("custom", "ecs_cluster", "ganglia", "haproxy", "java_app", "memcached",
-                    "mysql", "nodejs_app", "php_app", "rails_app", "static_web")
-_OPSWORKS = ("application", "instance", "permission", "rds_db_instance", "stack",
-             "user_profile", *(f"{layer}_layer" for layer in _OPSWORKS_LAYERS))
-
-REMOVED_TYPES = (
-    RemovedType("data", "aws_subnet_ids", 5, 'data "aws_subnets" (with a vpc-id filter)',
-                f"{_V5}, Data Source: aws_subnet_ids"),
-    *(
-        RemovedType("resource", name, 5, "nothing: EC2-Classic was retired; use VPC security "
-                    "groups", f"{_V5}, EC2-Classic Retirement")
-        for name in ("aws_db_security_group", "aws_elasticache_security_group",
-                     "aws_redshift_security_group")
-    ),
-    *(
-        RemovedType("resource", name, 5, "nothing: Macie Classic was retired; use aws_macie2_*",
-                    f"{_V5}, Macie Classic Retirement")
-        for name in ("aws_macie_member_account_association", "aws_macie_s3_bucket_association")
-    ),
-    # The guide files it under "resource/"; the provider only ever had the data source.
-    RemovedType("data", "aws_redshift_service_account", 6,
-                "a service principal (redshift.amazonaws.com) in the bucket policy",
-                f"{_V6}, aws_redshift_service_account"),
-    RemovedType("resource", "aws_simpledb_domain", 6, "nothing: SimpleDB is not supported",
-                f"{_V6}, SimpleDB Support Removed"),
-    *(
-        RemovedType("resource", name, 6, "nothing: WorkLink is not supported",
-                    f"{_V6}, Worklink Support Removed")
-        for name in ("aws_worklink_fleet", "aws_worklink_website_certificate_authority_association")
-    ),
-    *(
-        RemovedType("resource", f"aws_opsworks_{name}", 6,
-                    "nothing: OpsWorks Stacks reached its end of life", f"{_V6}, OpsWorks Stacks "
-                    "Removal")
-        for name in sorted(_OPSWORKS)
-    ),
+# Names the provider generates when they are empty: create.Name returns the name if non-empty,
+# else a unique name from the prefix if that is non-empty, else `terraform-<unique id>`
+# (terraform-provider-aws internal/create/naming.go, Name; compute_environment.go calls it with
+# name and name_prefix). An empty string there is the same as leaving the argument out.
+NAME_GENERATED_WHEN_EMPTY = frozenset(
+    {
+        ("aws_batch_compute_environment", "name"),
+        ("aws_batch_compute_environment", "name_prefix"),
+        ("aws_batch_compute_environment", "compute_environment_name"),
+        ("aws_batch_compute_environment", "compute_environment_name_prefix"),
+    }
 )
 
+# The provider decodes container_properties into the SDK's ContainerProperties struct with Go's
+# encoding/json, which matches object keys to struct fields case-insensitively: `sizeInGib`
+# sets SizeInGiB (terraform-provider-aws internal/service/batch/container_properties.go,
+# expandContainerProperties through internal/json DecodeFromString).
+CONTAINER_PROPERTIES_KEYS_IGNORE_CASE = True
 
-def removed_type(mode: str, name: str) -> RemovedType | None:
-    """The entry for a type some major version removed, if any."""
-    return _REMOVED_BY_NAME.get((mode, name))
+# compute_resources arguments (and ec2_configuration's) the provider leaves out of the
+# CreateComputeEnvironment request when they are zero or empty: AWS never sees them
+# (terraform-provider-aws internal/service/batch/compute_environment.go, expandComputeResource
+# and expandEC2Configuration: each is copied only when `v != ""`, `v != 0` or non-empty).
+# min_vcpus 0 is the exception on EC2 and SPOT, where it is sent as 0.
+_UNSENT_WHEN_EMPTY = frozenset(
+    {
+        "allocation_strategy",
+        "bid_percentage",
+        "desired_vcpus",
+        "ec2_key_pair",
+        "image_id",
+        "image_id_override",
+        "image_type",
+        "instance_role",
+        "instance_type",
+        "max_vcpus",
+        "min_vcpus",
+        "placement_group",
+        "security_group_ids",
+        "spot_iam_fleet_role",
+        "subnets",
+        "tags",
+    }
+)
+_MIN_VCPUS_ALWAYS_SENT = frozenset({"EC2", "SPOT"})
 
 
-_REMOVED_BY_NAME: dict[tuple[str, str], RemovedType] = {
-    (entry.mode, entry.name): entry for entry in REMOVED_TYPES
-}
+def compute_resource_sent(argument: str, value: object, compute_type: str | None) -> bool:
+    """Whether the provider sends a compute_resources argument with this (known) value to AWS;
+    False for the zero and empty values it leaves out."""
+    if value is None:
+        return False
+    if argument not in _UNSENT_WHEN_EMPTY or value not in ("", 0, [], {}) or value is False:
+        return True
+    return argument == "min_vcpus" and (compute_type or "").upper() in _MIN_VCPUS_ALWAYS_SENT

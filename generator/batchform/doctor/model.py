@@ -13,14 +13,15 @@ from typing import Any, TypeVar
 
 from batchform.lint.model import (
     Argument,
+    Input,
     Lifecycle,
     ModuleCycle,
-    ProviderVersions,
     ResourceInstance,
     UndeclaredReference,
     WrittenBlock,
 )
 from batchform.lint.model.values import AttrRef, ResourceRef
+from batchform.lint.model.versions import ProviderVersions
 
 T = TypeVar("T")
 
@@ -67,6 +68,10 @@ class AccountBlock:
     def nested(self, block_type: str) -> tuple[Sequence[AccountBlock], bool]:
         """The nested blocks of one type; AWS returned them all."""
         return self.children.get(block_type, []), True
+
+    def inputs(self, name: str) -> Sequence[Input]:
+        """None: an account has no input variables."""
+        return []
 
     def first(self, block_type: str) -> AccountBlock | None:
         """The first nested block of one type."""
@@ -181,7 +186,8 @@ class AccountConfiguration:
         """None: what an account holds exists, and nothing in it is written as a reference."""
         return []
 
-    def provider_versions(self, source: str) -> ProviderVersions:
+    @property
+    def aws_provider(self) -> ProviderVersions:
         """Nothing: an account says nothing about the provider that made it."""
         return ProviderVersions()
 

@@ -234,6 +234,18 @@ def _kind(entry: os.DirEntry[str]) -> str:
         return "other"
 
 
+def auto_tfvars_files(directory: Path) -> list[Path]:
+    """The variables files Terraform loads by itself for a root module, in the order it loads
+    them: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars and *.auto.tfvars.json
+    in lexical order of their names (developer.hashicorp.com/terraform/language/values/
+    variables, "Variable Definition Precedence")."""
+    fixed = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    automatic = [*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")]
+    return [path for path in fixed if path.is_file()] + sorted(
+        (path for path in automatic if path.is_file()), key=lambda path: path.name
+    )
+
+
 def read_source(path: Path, display: str) -> str:
     """A file's text as UTF-8 (a BOM is dropped); HclParseError when it cannot be read as such.
     Opened without blocking, and refused unless it is a regular file."""
@@ -358,18 +370,39 @@ class Loader:
         return [sources[path] for path in files if path in sources]
 
     def tfvars(self, directory: Path) -> dict[str, Attribute]:
-        """The values Terraform loads by itself for a root module: terraform.tfvars, then
-        *.auto.tfvars in name order (later files win)."""
-        from batchform.hcl.parser import parse_tfvars
-
+        """The values Terraform loads by itself for a root module (`auto_tfvars_files`, later
+        files winning)."""
         values: dict[str, Attribute] = {}
-        files = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
-        for path in files:
-            if not path.exists():
-                continue
-            display = self.display(path)
-            try:
-                values.update(parse_tfvars(read_source(path, display), display))
-            except HclParseError as error:
-                self.errors[display] = error
+        for path in auto_tfvars_files(directory):
+            values.update(self.tfvars_file(path))
         return values
+
+    def tfvars_file(self, path: Path) -> dict[str, Attribute]:
+        """The values of one variables file, HCL or JSON by its name (`.json`); one that cannot
+        be read or parsed is recorded as an error and gives none."""
+        from batchform.hcl.parser import parse_tfvars, parse_tfvars_json
+
+        display = self.display(path)
+        try:
+            text = read_source(path, display)
+            if path.name.endswith(".json"):
+                return parse_tfvars_json(text, display)
+            return parse_tfvars(text, display)
+        except HclParseError as error:
+            self.errors[display] = error
+            return {}
+
+    def lock_file(self, directory: Path) -> SourceFile | None:
+        """The root module's dependency lock file (.terraform.lock.hcl), parsed; None when
+        there is none (an unparsable one is recorded as an error)."""
+        from batchform.hcl.parser import parse_text
+
+        path = directory / ".terraform.lock.hcl"
+        if not path.is_file():
+            return None
+        display = self.display(path)
+        try:
+            return parse_text(read_source(path, display), display)
+        except HclParseError as error:
+            self.errors[display] = error
+            return None

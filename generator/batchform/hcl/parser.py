@@ -8,10 +8,11 @@ with Terraform's escapes, and invalid escapes are errors as they are in Terrafor
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from batchform.errors import HclParseError
 from batchform.hcl.syntax import (
@@ -83,6 +84,29 @@ def parse_tfvars(text: str, path: str) -> dict[str, Attribute]:
         elif item.type == "block":
             converter.fail(item, "Unexpected block", "Blocks are not allowed in a variables file.")
     return attributes
+
+
+def parse_tfvars_json(text: str, path: str) -> dict[str, Attribute]:
+    """The values of a .tfvars.json file: one JSON object, its members literal values."""
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 1)
+        column = getattr(error, "colno", 1)
+        raise HclParseError(path, f"Invalid JSON: {error}", line, column) from None
+    if not isinstance(document, dict):
+        raise HclParseError(path, "A variables file in JSON must hold one object", 1, 1)
+    return {name: Attribute(name, _json_literal(value), 1) for name, value in document.items()}
+
+
+def _json_literal(value: Any) -> Expr:
+    if isinstance(value, list):
+        return TupleExpr(tuple(_json_literal(item) for item in value), 1)
+    if isinstance(value, dict):
+        return ObjectExpr(
+            tuple((Literal(str(key), 1), _json_literal(item)) for key, item in value.items()), 1
+        )
+    return Literal(value, 1)
 
 
 def scan_ignores(text: str) -> list[tuple[int, str]]:

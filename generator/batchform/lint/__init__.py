@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from batchform.lint.findings import Finding, LintResult
-from batchform.lint.linter import explain, lint_files, lint_paths, rule_table
+from batchform.lint.linter import explain, lint_files, lint_paths, lint_plan, rule_table
+from batchform.lint.variables import VarFile, VarValue
 
-__all__ = ["Finding", "LintResult", "explain", "lint_files", "lint_paths", "rule_table"]
+__all__ = [
+    "Finding",
+    "LintResult",
+    "VarFile",
+    "VarValue",
+    "explain",
+    "lint_files",
+    "lint_paths",
+    "lint_plan",
+    "rule_table",
+]

@@ -43,7 +43,8 @@ class LintResult:
     """All findings of one run, plus what was read and how much the parse cache saved.
 
     `skipped` names files passed over because they are not regular files (FIFOs, sockets);
-    `unreadable` names directories that could not be listed.
+    `unreadable` names directories that could not be listed; `notes` say how a root module
+    was judged where that is not the default (an older provider major, say).
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -53,6 +54,7 @@ class LintResult:
     cache_misses: int = 0
     skipped: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:

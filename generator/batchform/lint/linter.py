@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from batchform.cache import Cache
@@ -10,7 +10,13 @@ from batchform.errors import HclParseError, UsageError
 from batchform.hcl.codec import trees_frozen
 from batchform.hcl.loader import LoadedTree, Loader
 from batchform.hcl.syntax import SourceFile
-from batchform.lint.engine.runner import few_collections, lint_modules
+from batchform.lint.engine.runner import (
+    RootInputs,
+    few_collections,
+    lint_modules,
+    provider_notes,
+    run_rules,
+)
 from batchform.lint.engine.suppression import Suppressions
 from batchform.lint.findings import (
     PARSE_ERROR,
@@ -21,6 +27,7 @@ from batchform.lint.findings import (
     LintResult,
 )
 from batchform.lint.rules import Rule, all_rules
+from batchform.lint.variables import Given, check_given, root_values
 
 
 def parse_codes(codes: Iterable[str] | str | None) -> set[str] | None:
@@ -45,14 +52,18 @@ def lint_paths(
     *,
     cache: Cache | None = None,
     display_root: Path | None = None,
+    variables: Sequence[Given] = (),
 ) -> LintResult:
     """Lint every .tf file under `paths` (parse trees through `cache` when given, see
-    `batchform.cache.open_cache`); file names are shown relative to `display_root`."""
+    `batchform.cache.open_cache`); file names are shown relative to `display_root`.
+    `variables` (`VarFile`, `VarValue`) are given to every root module after the tfvars files
+    Terraform loads by itself, in order, as `-var-file` and `-var` are."""
     path_list = [Path(path) for path in paths]
     if not path_list:
-        raise UsageError("give at least one PATH to lint")
+        raise UsageError("give at least one PATH to lint, or --plan PLAN_JSON")
+    given = check_given(variables)
     loader = Loader(cache, display_root)
-    return _lint(lambda: loader.tree(path_list), loader, select, ignore)
+    return _lint(lambda: loader.tree(path_list), loader, select, ignore, given)
 
 
 def lint_files(
@@ -67,7 +78,31 @@ def lint_files(
     (the generator reads what it is about to write); local modules not among them are read
     from disk."""
     loader = Loader(cache, root)
-    return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore)
+    return _lint(lambda: loader.memory_tree(root, files), loader, select, ignore, [])
+
+
+def lint_plan(
+    plan: str | Path,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+) -> LintResult:
+    """Lint the JSON of a saved plan (`terraform show -json PLANFILE`): the same rules on the
+    values Terraform planned, through every module, registry ones included. A plan names no
+    file or line: findings name the module's source path (`.` for the root) and line 0."""
+    from batchform.lint.plan import read_plan
+
+    selected = parse_codes(select)
+    ignored = parse_codes(ignore) or set()
+    rules = [
+        rule
+        for code, rule in all_rules().items()
+        if (selected is None or code in selected) and code not in ignored
+    ]
+    path = Path(plan)
+    configuration = read_plan(path, str(plan))
+    findings = run_rules(rules, configuration)
+    notes = provider_notes(str(plan), configuration)
+    return LintResult(findings=sorted(findings), files=[str(plan)], notes=notes)
 
 
 def _lint(
@@ -75,6 +110,7 @@ def _lint(
     loader: Loader,
     select: Iterable[str] | str | None,
     ignore: Iterable[str] | str | None,
+    given: Sequence[Given],
 ) -> LintResult:
     selected = parse_codes(select)
     ignored = parse_codes(ignore) or set()
@@ -84,7 +120,7 @@ def _lint(
         if (selected is None or code in selected) and code not in ignored
     ]
     with few_collections(), trees_frozen(load) as tree:
-        return _check(tree, loader, rules, selected, ignored)
+        return _check(tree, loader, rules, selected, ignored, given)
 
 
 def _check(
@@ -93,6 +129,7 @@ def _check(
     rules: list[Rule],
     selected: set[str] | None,
     ignored: set[str],
+    given: Sequence[Given],
 ) -> LintResult:
     extra: dict[Path, list[SourceFile]] = {}
 
@@ -103,7 +140,19 @@ def _check(
             extra[module_dir] = loader.module_dir(module_dir)
         return extra[module_dir]
 
-    findings = lint_modules(tree.modules, load_module, loader.tfvars, rules, loader.unparsed)
+    def load_inputs(root: Path) -> RootInputs:
+        values = root_values(root, load_module(root), given, loader.tfvars_file)
+        return RootInputs(values, loader.lock_file(root))
+
+    linted = lint_modules(
+        tree.modules,
+        load_module,
+        load_inputs,
+        rules,
+        loader.unparsed,
+        lambda root: loader.display(root) or ".",
+    )
+    findings = linted.findings
     sources = tree.files() + [source for files in extra.values() for source in files]
     suppressions = Suppressions(sources)
     kept = sorted(finding for finding in findings if not suppressions.covers(finding))
@@ -117,6 +166,7 @@ def _check(
         cache_hits=loader.cache_hits,
         cache_misses=loader.cache_misses,
         skipped=list(loader.notes),
+        notes=linted.notes,
         unreadable=list(loader.unreadable),
     )
 

@@ -41,9 +41,10 @@ def render(result: LintResult, output_format: str) -> str:
 
 
 def render_text(result: LintResult) -> str:
-    """`file:line: CODE severity address: message (fix)` per finding, then a summary line."""
+    """`file:line: CODE severity address: message (fix)` per finding (`file:` alone where
+    there is no line, as from a plan), then a summary line."""
     lines = [
-        f"{item.file}:{item.line}: {item.code} {item.severity} {item.address}: "
+        f"{_where(item)}: {item.code} {item.severity} {item.address}: "
         f"{item.message} ({item.fix})"
         if item.code != PARSE_ERROR
         else f"{item.file}:{item.line}:{item.column}: {item.code} {item.severity}: "
@@ -57,6 +58,10 @@ def render_text(result: LintResult) -> str:
         summary += f", {result.suppressed} suppressed"
     lines.append(summary)
     return "\n".join(lines)
+
+
+def _where(item: Finding) -> str:
+    return f"{item.file}:{item.line}" if item.line > 0 else item.file
 
 
 def render_json(result: LintResult) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from batchform.lint.engine.declarations import undeclared_references
 from batchform.lint.engine.modules import ModuleGraph, ModuleInstance, Resource
-from batchform.lint.engine.requirements import provider_versions
+from batchform.lint.engine.providers import aws_versions
 from batchform.lint.engine.views import Instance
-from batchform.lint.model import ModuleCycle, ProviderVersions, UndeclaredReference
+from batchform.lint.model import ModuleCycle, UndeclaredReference
+from batchform.lint.model.versions import ProviderVersions
 
 T = TypeVar("T")
 
@@ -41,6 +43,11 @@ class SourceConfiguration:
         self.opaque = any(
             module.child(name) is None for module in self.modules for name in module.calls
         )
+
+    @cached_property
+    def aws_provider(self) -> ProviderVersions:
+        """The hashicorp/aws constraints of every module instance and the root's lock file."""
+        return aws_versions(self.modules, self.root.lock)
 
     def resources(self, resource_type: str | None = None, mode: str = "resource") -> list[Resource]:
         """Every resource (or data source) block of a type, in every module instance."""
@@ -78,13 +85,6 @@ class SourceConfiguration:
         return self.derived(
             "undeclared_references",
             lambda: undeclared_references(self.modules, self.unparsed),
-        )
-
-    def provider_versions(self, source: str) -> ProviderVersions:
-        """The constraints on a provider in every module, and the root's locked version."""
-        return self.derived(
-            ("provider_versions", source),
-            lambda: provider_versions(self.root, self.modules, source),
         )
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:

@@ -155,6 +155,9 @@ class _Declared:
         steps = traversal.steps
         names = [step.name if step.kind == "attr" else None for step in steps]
         root = traversal.root
+        if root == "resource" and names and names[0] is not None:
+            # `resource.TYPE.NAME`: the prefix Terraform accepts before a managed resource.
+            root, names = names[0], names[1:]
         if not names or names[0] is None:
             return None
         if root == "var" and names[0] not in self.module.variables:

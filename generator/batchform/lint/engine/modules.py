@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from batchform.hcl.syntax import Attribute, Block, Literal, SourceFile, Template
+from batchform.hcl.syntax import Attribute, Block, Literal, SourceFile, Template, Traversal, walk
 from batchform.lint.engine.operations import iteration
 from batchform.lint.engine.scope import Scope
 from batchform.lint.engine.views import Instance
@@ -124,12 +125,16 @@ class ModuleInstance:
         self.outputs: dict[str, Block] = {}
         self.resources: dict[tuple[str, str, str], Resource] = {}
         self.calls: dict[str, Block] = {}
+        # `terraform` and `provider` blocks: where provider versions are constrained.
+        self.settings: list[Block] = []
         # Calls left out because they lead back into a module on the way here.
         self.cyclic_calls: list[str] = []
         self._children: dict[str, ModuleInstance | None] = {}
         self._memo: dict[tuple[str, str], Any] = {}
-        # Root modules only: values from terraform.tfvars and *.auto.tfvars.
+        self._reads: Counter[tuple[str, str]] | None = None
+        # Root modules only: variable values (tfvars files, -var) and the lock file.
         self.tfvars: dict[str, Attribute] = {}
+        self.lock: SourceFile | None = None
         for source in files:
             for block in source.blocks:
                 self._index(block)
@@ -146,6 +151,8 @@ class ModuleInstance:
             self.resources[(block.type, resource.type, resource.name)] = resource
         elif block.type == "module" and block.labels:
             self.calls[block.labels[0]] = block
+        elif block.type in ("terraform", "provider"):
+            self.settings.append(block)
 
     def child(self, name: str) -> ModuleInstance | None:
         """The instance of a local module call (`source = "./..."`), None for remote sources,
@@ -173,6 +180,17 @@ class ModuleInstance:
             yield module
             module = module.parent
 
+    def reads(self) -> Counter[tuple[str, str]]:
+        """How often each variable and local is read in this module's files, by (`var` or
+        `local`, name); a variable's own block (its validations) does not count."""
+        if self._reads is None:
+            self._reads = Counter()
+            for source in self.files:
+                for block in source.blocks:
+                    if block.type != "variable":
+                        _count_reads(block, self._reads)
+        return self._reads
+
     def memo(self, kind: str, name: str, compute: Callable[[], Any]) -> Any:
         """A local, variable or output evaluated once per module instance; a reference cycle
         becomes unknown."""
@@ -184,6 +202,21 @@ class ModuleInstance:
         value = compute()
         self._memo[key] = value
         return value
+
+
+def _count_reads(block: Block, reads: Counter[tuple[str, str]]) -> None:
+    for attribute in block.attributes.values():
+        for node in walk(attribute.expr):
+            if (
+                isinstance(node, Traversal)
+                and node.source is None
+                and node.root in ("var", "local")
+                and node.steps
+                and node.steps[0].kind == "attr"
+            ):
+                reads[(node.root, node.steps[0].name)] += 1
+    for child in block.blocks:
+        _count_reads(child, reads)
 
 
 def local_source(call: Block) -> str | None:

@@ -6,7 +6,44 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from batchform.lint.model.values import UNKNOWN, is_known
+from batchform.lint.model.values import (
+    UNKNOWN,
+    EncodedJson,
+    Partial,
+    ResourceRef,
+    Unknown,
+    is_known,
+)
+
+
+class Failed(Unknown):
+    """What Terraform could not evaluate at all: an attribute or key a known object lacks, an
+    index past a known list's end, an attribute of null. Unknown to the rules; try() passes
+    over it and can() is false for it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Failed"
+
+
+FAILED = Failed()
+
+
+class BlockValue(dict[str, Any]):
+    """A nested block read as an object: an attribute it does not write is one the provider
+    computes (unknown), not a missing one."""
+
+
+def failed(value: Any) -> bool:
+    """True when evaluating the value failed somewhere inside it."""
+    if isinstance(value, Failed):
+        return True
+    if isinstance(value, list):
+        return any(failed(item) for item in value)
+    if isinstance(value, dict):
+        return any(failed(item) for item in value.values())
+    return False
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
@@ -29,6 +66,12 @@ def operate(op: str, values: list[Any]) -> Any:
     left, right = values
     if op in ("&&", "||"):
         return _logical(op, left, right)
+    if op in ("==", "!=") and (left is None) != (right is None):
+        # A value whose shape is known (an object, a list, a string) is not null, whatever
+        # unknowns it holds: `each.value.x != null` is decided.
+        other = right if left is None else left
+        if _not_null(other):
+            return op == "!="
     if not is_known(left) or not is_known(right):
         return UNKNOWN
     if op == "==":
@@ -36,6 +79,12 @@ def operate(op: str, values: list[Any]) -> Any:
     if op == "!=":
         return left != right
     return _arithmetic(op, left, right)
+
+
+def _not_null(value: Any) -> bool:
+    if isinstance(value, (Partial, EncodedJson, ResourceRef)):
+        return True
+    return not isinstance(value, Unknown) and value is not None
 
 
 def _unary(op: str, value: Any) -> Any:

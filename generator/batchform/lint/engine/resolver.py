@@ -10,6 +10,8 @@ the origin of a value and the expressions feeding it all follow the same definit
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from batchform.hcl.syntax import (
     Template,
     Traversal,
     TupleExpr,
+    children,
     walk,
 )
 from batchform.lint.engine.functions import call_function
@@ -42,12 +45,31 @@ from batchform.lint.engine.modules import (
     callee_directory,
     local_source,
 )
-from batchform.lint.engine.operations import iteration, operate, to_text
+from batchform.lint.engine.operations import (
+    FAILED,
+    BlockValue,
+    failed,
+    iteration,
+    operate,
+    to_text,
+)
 from batchform.lint.engine.scope import Scope
+from batchform.lint.engine.types import conform
 from batchform.lint.engine.views import Instance
-from batchform.lint.model.values import UNKNOWN, AttrRef, Partial, ResourceRef, Unknown, is_known
+from batchform.lint.model import Input
+from batchform.lint.model.values import (
+    UNKNOWN,
+    AttrRef,
+    EncodedJson,
+    Partial,
+    ResourceRef,
+    Unknown,
+    is_known,
+)
 
 _MAX_DEPTH = 60
+# A reference as 0.11-style quoted strings name one: `aws_iam_role.x`, `module.m`, `x.y[0]`.
+_REFERENCE = re.compile(r"[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[[^\]]*\])+")
 # Converting a value to its own type changes nothing the linter can see.
 _PASS_THROUGH = ("tostring", "tolist", "toset", "tomap", "sensitive", "nonsensitive")
 
@@ -76,11 +98,18 @@ class Resolver:
         self._directories: dict[tuple[Path, str], Path] = {}
 
     def root(
-        self, directory: Path, files: list[SourceFile], tfvars: dict[str, Attribute] | None = None
+        self,
+        directory: Path,
+        files: list[SourceFile],
+        tfvars: dict[str, Attribute] | None = None,
+        *,
+        lock: SourceFile | None = None,
     ) -> ModuleInstance:
-        """A root module instance; its variables take the tfvars values, else their defaults."""
+        """A root module instance; its variables take the tfvars values, else their defaults;
+        `lock` is its parsed .terraform.lock.hcl."""
         module = ModuleInstance(self, directory, files, "")
         module.tfvars = dict(tfvars or {})
+        module.lock = lock
         return module
 
     def instantiate_child(self, parent: ModuleInstance, name: str) -> ModuleInstance | None:
@@ -158,7 +187,19 @@ class Resolver:
         definition = named.definition
         if definition is None:
             return UNKNOWN
-        return named.module.memo(named.kind, named.name, lambda: self.evaluate(*definition))
+        if named.kind != "var":
+            return named.module.memo(named.kind, named.name, lambda: self.evaluate(*definition))
+        block = named.module.variables.get(named.name)
+        declared = block.attributes.get("type") if block is not None else None
+        scope = Scope(named.module)
+
+        def typed() -> Any:
+            value = self.evaluate(*definition)
+            if declared is None:
+                return value
+            return conform(value, declared.expr, lambda expr: self.evaluate(expr, scope))
+
+        return named.module.memo(named.kind, named.name, typed)
 
     def variable(self, module: ModuleInstance, name: str) -> Any:
         """A module variable's value: the caller's argument, tfvars, the default, else Unknown."""
@@ -238,11 +279,13 @@ class Resolver:
 
     def _call(self, expr: Call, scope: Scope) -> Any:
         name = expr.name.split("::")[-1] if expr.name.startswith("provider::") else expr.name
-        if name in ("try", "can"):
-            values = [self.evaluate(arg, scope) for arg in expr.args]
-            if name == "can":
-                return True if values and is_known(values[0]) else UNKNOWN
-            return call_function("try", values)
+        if name == "try":
+            return self._try(expr.args, scope)
+        if name == "can":
+            value = self.evaluate(expr.args[0], scope) if expr.args else FAILED
+            if failed(value):
+                return False
+            return UNKNOWN if _opaque(value) else True
         args = [self.evaluate(arg, scope) for arg in expr.args]
         if expr.expand and args:
             last = args.pop()
@@ -254,6 +297,16 @@ class Resolver:
         if name in ("sensitive", "nonsensitive") and len(args) == 1:
             return args[0]
         return call_function(name, args)
+
+    def _try(self, args: Sequence[Expr], scope: Scope) -> Any:
+        """The first argument that evaluates without failing; partly unknown values count (an
+        unknown does not fail), a wholly unknown one may or may not fail: unknown."""
+        for arg in args:
+            value = self.evaluate(arg, scope)
+            if failed(value):
+                continue
+            return UNKNOWN if _opaque(value) else value
+        return UNKNOWN
 
     def _for(self, expr: ForExpr, scope: Scope) -> Any:
         items = iteration(self.evaluate(expr.collection, scope))
@@ -301,10 +354,11 @@ class Resolver:
             return self._steps(self._named_value(named), named.rest, scope)
         if root == "path" and steps and steps[0].name == "module":
             return str(module.directory)
-        resource = _resource(module, root, steps)
+        root, rest = _without_resource_prefix(root, steps)
+        resource = _resource(module, root, rest)
         if resource is None:
             return UNKNOWN
-        return self._steps(resource.value(), steps[2 if root == "data" else 1 :], scope)
+        return self._steps(resource.value(), rest[2 if root == "data" else 1 :], scope)
 
     def _steps(self, value: Any, steps: Sequence[Step], scope: Scope) -> Any:
         for position, step in enumerate(steps):
@@ -354,8 +408,13 @@ class Resolver:
             expr, scope, _ = alias
         return expr, scope
 
-    def expressions(self, expr: Expr, scope: Scope) -> list[tuple[Expr, Scope]]:
-        """Every expression that feeds `expr`, following variables, locals and module outputs."""
+    def expressions(
+        self, expr: Expr, scope: Scope, *, taken_only: bool = False
+    ) -> list[tuple[Expr, Scope]]:
+        """Every expression that feeds `expr`, following variables, locals and module outputs.
+        `taken_only` leaves out what evaluation passes over: the branch a known condition does
+        not take, coalesce() arguments after the first known non-empty one, try() fallbacks
+        after a known first value, and everything inside can() (which yields only a bool)."""
         seen: set[tuple[int, int]] = set()
         found: list[tuple[Expr, Scope]] = []
         pending = [(expr, scope)]
@@ -365,11 +424,77 @@ class Resolver:
             if marker in seen:
                 continue
             seen.add(marker)
-            for node in walk(current):
+            nodes = self._taken(current, current_scope) if taken_only else walk(current)
+            for node in nodes:
                 found.append((node, current_scope))
                 alias = self._alias(node, current_scope)
                 if alias is not None:
                     pending.append(alias[:2])
+        return found
+
+    def _taken(self, expr: Expr, scope: Scope) -> list[Expr]:
+        """`walk(expr)` without the sub-expressions evaluation passes over."""
+        found: list[Expr] = []
+        stack: list[Expr] = [expr]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(self._taken_children(current, scope))
+        return found
+
+    def _taken_children(self, expr: Expr, scope: Scope) -> list[Expr]:
+        if isinstance(expr, Conditional):
+            condition = self.evaluate(expr.condition, scope)
+            if isinstance(condition, bool):
+                return [expr.condition, expr.if_true if condition else expr.if_false]
+        elif isinstance(expr, Call) and not expr.expand:
+            name = expr.name.split("::")[-1]
+            if name == "can":
+                return []
+            if name in ("coalesce", "try"):
+                return self._until_decided(name, expr.args, scope)
+        return children(expr)
+
+    def _until_decided(self, name: str, args: Sequence[Expr], scope: Scope) -> list[Expr]:
+        """The arguments of coalesce() or try() up to the one whose known value is the result."""
+        taken: list[Expr] = []
+        for arg in args:
+            taken.append(arg)
+            value = self.evaluate(arg, scope)
+            if not is_known(value):
+                if name == "try":
+                    return list(args)
+                continue
+            if name == "try" or value not in (None, ""):
+                return taken
+        return taken
+
+    def inputs(self, expr: Expr, scope: Scope) -> list[Input]:
+        """The input variables `expr` takes its value from, each shared when its module reads it
+        (or a local on the way) more often than on the way to `expr`."""
+        on_chain: Counter[tuple[ModuleInstance, str, str]] = Counter()
+        for node, node_scope in self.expressions(expr, scope, taken_only=True):
+            if (
+                isinstance(node, Traversal)
+                and node.source is None
+                and node.root in ("var", "local")
+                and node.steps
+                and node.steps[0].kind == "attr"
+                and not node_scope.bound(node.root)[0]
+            ):
+                on_chain[(node_scope.module, node.root, node.steps[0].name)] += 1
+        locals_shared = any(
+            module.reads()[(kind, name)] > count
+            for (module, kind, name), count in on_chain.items()
+            if kind == "local"
+        )
+        found = []
+        for (module, kind, name), count in on_chain.items():
+            if kind != "var":
+                continue
+            address = f"{module.address}.var.{name}" if module.address else f"var.{name}"
+            shared = locals_shared or module.reads()[("var", name)] > count
+            found.append(Input(address, shared))
         return found
 
     # -- dependencies ----------------------------------------------------------------------
@@ -388,7 +513,7 @@ class Resolver:
                 for descendant in child.walk() if child is not None else ():
                     found.update(descendant.resources.values())
                 continue
-            resource = _resource(module, node.root, node.steps)
+            resource = _resource(module, *_without_resource_prefix(node.root, node.steps))
             if resource is not None:
                 found.add(resource)
         return found
@@ -416,11 +541,20 @@ class Resolver:
         while module.parent is not None and module.call is not None:
             depends_on = module.call.attributes.get("depends_on")
             if depends_on is not None:
-                found |= self.referenced_resources(depends_on.expr, Scope(module.parent))
+                expr = _depends_on(depends_on.expr)
+                found |= self.referenced_resources(expr, Scope(module.parent))
             module = module.parent
         found.discard(resource)
         self._direct[resource] = found
         return found
+
+
+def _without_resource_prefix(root: str, steps: Sequence[Step]) -> tuple[str, Sequence[Step]]:
+    """`resource.aws_x.y` reads like `aws_x.y`: the `resource.` prefix Terraform also accepts
+    for managed resources (as `data.` is for data sources)."""
+    if root == "resource" and steps and steps[0].kind == "attr":
+        return steps[0].name, steps[1:]
+    return root, steps
 
 
 def _resource(module: ModuleInstance, root: str, steps: Sequence[Step]) -> Resource | None:
@@ -444,11 +578,40 @@ def _module_steps(expr: Traversal) -> tuple[Step, ...]:
 
 
 def _block_expressions(block: Block) -> Iterator[Expr]:
-    for attribute in block.attributes.values():
-        yield attribute.expr
+    for name, attribute in block.attributes.items():
+        yield _depends_on(attribute.expr) if name == "depends_on" else attribute.expr
     for child in block.blocks:
         if child.type != "lifecycle":
             yield from _block_expressions(child)
+
+
+def _depends_on(expr: Expr) -> Expr:
+    """`depends_on` with 0.11-style quoted references (`["aws_iam_role.x"]`) read as the
+    references they name, as Terraform does (with a deprecation warning: internal/configs
+    compat_shim.go, shimTraversalInString)."""
+    if not isinstance(expr, TupleExpr):
+        return expr
+    return TupleExpr(tuple(_quoted_reference(item) or item for item in expr.items), expr.line)
+
+
+def _quoted_reference(expr: Expr) -> Traversal | None:
+    """A string literal holding a plain reference (`"module.x"`, `"aws_x.y[0]"`) as one."""
+    text = None
+    if isinstance(expr, Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], str):
+        text = expr.parts[0]
+    elif isinstance(expr, Literal) and isinstance(expr.value, str):
+        text = expr.value
+    if text is None or not _REFERENCE.fullmatch(text):
+        return None
+    names = re.sub(r"\[[^\]]*\]", "", text).split(".")
+    return Traversal(names[0], tuple(Step("attr", name) for name in names[1:]), expr.line)
+
+
+def _opaque(value: Any) -> bool:
+    """Wholly unknown: nothing of its shape is known (a computed attribute is not: it exists)."""
+    return isinstance(value, Unknown) and not isinstance(
+        value, (AttrRef, Partial, EncodedJson, UnknownExpansion)
+    )
 
 
 def _attr(value: Any, name: str) -> Any:
@@ -456,8 +619,12 @@ def _attr(value: Any, name: str) -> Any:
         return value.instance.attribute(name)
     if isinstance(value, AttrRef):
         return AttrRef(value.instance, value.path + (name,))
-    if isinstance(value, dict):
+    if isinstance(value, BlockValue):
         return value.get(name, UNKNOWN)
+    if isinstance(value, dict):
+        return value.get(name, FAILED)
+    if value is None or isinstance(value, (str, int, float, list)):
+        return FAILED
     return UNKNOWN
 
 
@@ -472,10 +639,12 @@ def _index(value: Any, key: Any) -> Any:
         return _any_of(value)
     if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
         position = int(key)
-        return value[position] if 0 <= position < len(value) else UNKNOWN
-    if isinstance(value, dict):
+        return value[position] if 0 <= position < len(value) else FAILED
+    if isinstance(value, BlockValue):
         return value.get(to_text(key), UNKNOWN)
-    return UNKNOWN
+    if isinstance(value, dict):
+        return value.get(to_text(key), FAILED)
+    return FAILED if value is None else UNKNOWN
 
 
 def _any_of(value: Any) -> Any:

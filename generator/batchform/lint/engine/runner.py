@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from batchform.hcl.syntax import Attribute, SourceFile
@@ -15,28 +16,65 @@ from batchform.lint.findings import Finding
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Rule
 
-# The values Terraform loads by itself for a root module directory (terraform.tfvars, ...).
-TfvarsLoader = Callable[[Path], dict[str, Attribute]]
+
+@dataclass
+class RootInputs:
+    """What a root module takes from outside its .tf files: variable values (tfvars files and
+    -var, in Terraform's order, later ones winning) and its parsed .terraform.lock.hcl."""
+
+    tfvars: dict[str, Attribute] = field(default_factory=dict)
+    lock: SourceFile | None = None
+
+
+@dataclass
+class ModulesLinted:
+    """The findings of every root module, and notes on how they were judged (for --verbose)."""
+
+    findings: set[Finding] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
 
 
 def lint_modules(
     modules: dict[Path, list[SourceFile]],
     load_module: ModuleLoader,
-    load_tfvars: TfvarsLoader,
+    load_inputs: Callable[[Path], RootInputs],
     rules: Iterable[Rule],
     unparsed: Collection[Path] = (),
-) -> set[Finding]:
+    display: Callable[[Path], str] = str,
+) -> ModulesLinted:
     """Every finding of the rules in every root module among `modules` (the parsed files by
     directory); called modules outside them come from `load_module`; `unparsed` names the
     directories with a file that could not be parsed."""
     graph = ModuleGraph(modules, load_module)
     resolver = Resolver(load_module, graph)
     selected = list(rules)
-    findings: set[Finding] = set()
+    result = ModulesLinted()
     for root in graph.roots():
-        module = resolver.root(root, load_module(root), load_tfvars(root))
-        findings |= run_rules(selected, SourceConfiguration(module, graph, unparsed))
-    return findings
+        inputs = load_inputs(root)
+        module = resolver.root(root, load_module(root), inputs.tfvars, lock=inputs.lock)
+        configuration = SourceConfiguration(module, graph, unparsed)
+        result.findings |= run_rules(selected, configuration)
+        result.notes += provider_notes(display(root), configuration)
+    return result
+
+
+def provider_notes(where: str, configuration: Configuration) -> list[str]:
+    """Why arguments removed in a provider major were not reported, when the configuration
+    selects an older major than the schema's."""
+    from batchform.schema import load_provider_schema
+
+    versions = configuration.aws_provider
+    newest = versions.newest_major()
+    if newest is None:
+        return []
+    schema_version = load_provider_schema().version
+    if newest >= int(schema_version.split(".")[0]):
+        return []
+    return [
+        f"{where}: hashicorp/aws {versions.describe()} selects provider {newest}.x; the schema "
+        f"checked against is {schema_version}, so arguments removed after provider {newest} "
+        "are not reported"
+    ]
 
 
 def run_rules(rules: Iterable[Rule], configuration: Configuration) -> set[Finding]:

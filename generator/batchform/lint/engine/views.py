@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from batchform.hcl.syntax import Block, Expr, Traversal, TupleExpr
-from batchform.lint.engine.operations import iteration
+from batchform.lint.engine.operations import BlockValue, iteration
 from batchform.lint.engine.scope import Scope
-from batchform.lint.model import Argument, Lifecycle, WrittenBlock
+from batchform.lint.model import Argument, Input, Lifecycle, WrittenBlock
 from batchform.lint.model.values import UNKNOWN, AttrRef, EncodedJson, Unknown, text_of
 
 if TYPE_CHECKING:
@@ -112,11 +112,11 @@ class BlockView:
         views, _ = self.nested(block_type)
         return views[0] if views else None
 
-    def value(self) -> dict[str, Any]:
+    def value(self) -> BlockValue:
         """The whole block as a dict (nested blocks as lists of dicts)."""
-        result: dict[str, Any] = {
+        result = BlockValue({
             name: self.get(name) for name in self.block.attributes if name not in _META
-        }
+        })
         types = {child.type for child in self.block.blocks} - {"dynamic", "lifecycle"}
         types |= {child.labels[0] for child in self.block.blocks_of("dynamic") if child.labels}
         for block_type in types:
@@ -149,13 +149,22 @@ class BlockView:
         return None if expr is None else self.resolver.origin(expr, self.scope)[0]
 
     def expressions(self, name: str) -> list[Expr]:
-        """Every expression that feeds an argument, through variables, locals, module outputs."""
+        """Every expression that feeds an argument's value, through variables, locals, module
+        outputs (branches evaluation does not take left out)."""
         expr = self.expr(name)
         return (
             []
             if expr is None
-            else [node for node, _ in self.resolver.expressions(expr, self.scope)]
+            else [
+                node
+                for node, _ in self.resolver.expressions(expr, self.scope, taken_only=True)
+            ]
         )
+
+    def inputs(self, name: str) -> list[Input]:
+        """The input variables an argument's value comes from, and whether each is shared."""
+        expr = self.expr(name)
+        return [] if expr is None else self.resolver.inputs(expr, self.scope)
 
     def references(self, name: str) -> list[Instance]:
         """The instances an argument's value is built from."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from batchform.aws.provider import CONTAINER_PROPERTIES_KEYS_IGNORE_CASE
 from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.model.values import EncodedJson, Partial, Unknown
 
@@ -57,9 +59,106 @@ def _decode(job: ResourceInstance) -> ContainerProperties | None:
             value = json.loads(raw)
         except ValueError:
             return None
+    elif isinstance(raw, Partial):
+        value = decode_partial_json(raw)
     else:
         return None
-    return ContainerProperties(_without_nulls(value), job) if isinstance(value, dict) else None
+    if not isinstance(value, dict):
+        return None
+    value = _without_nulls(value)
+    if CONTAINER_PROPERTIES_KEYS_IGNORE_CASE:
+        value = _canonical_keys(value, _shape())
+    return ContainerProperties(value, job)
+
+
+def _canonical_keys(value: Any, shape: Any) -> Any:
+    """Keys spelt as the shape's members where they differ only in case, as the provider's
+    decoder reads them (a later key wins over an earlier one it collides with)."""
+    kind = shape.type_name if shape is not None else None
+    if isinstance(value, dict) and kind == "structure":
+        folded: dict[str, str] = {str(name).lower(): str(name) for name in shape.members}
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            if name not in shape.members:
+                name = folded.get(name.lower(), name)
+            result[name] = _canonical_keys(item, shape.members.get(name))
+        return result
+    if isinstance(value, dict) and kind == "map":
+        return {key: _canonical_keys(item, shape.value) for key, item in value.items()}
+    if isinstance(value, list) and kind == "list":
+        return [_canonical_keys(item, shape.member) for item in value]
+    return value
+
+
+_HOLE = "\ue000batchform-hole-{}\ue000"
+_HOLE_PATTERN = re.compile("\ue000batchform-hole-(\\d+)\ue000")
+
+
+def decode_partial_json(text: Partial) -> Any:
+    """JSON text with unknown pieces (a heredoc with `${...}`): its known structure, each
+    unknown piece in place (a whole unknown value, or part of a string), None when the known
+    text is not JSON or an unknown piece is an object key."""
+    holes: list[Any] = []
+    pieces: list[str] = []
+    in_string = False
+    for part in text.parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            in_string = _still_in_string(part, in_string)
+            continue
+        marker = _HOLE.format(len(holes))
+        holes.append(part)
+        pieces.append(marker if in_string else json.dumps(marker))
+    try:
+        decoded = json.loads("".join(pieces))
+    except ValueError:
+        return None
+    return _fill(decoded, holes)
+
+
+def _still_in_string(text: str, in_string: bool) -> bool:
+    """Whether JSON text that starts inside (or outside) a string ends inside one."""
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and in_string:
+            escaped = True
+        elif char == '"':
+            in_string = not in_string
+    return in_string
+
+
+class _KeyHole(Exception):
+    """An unknown piece in an object key: the keys cannot be judged."""
+
+
+def _fill(value: Any, holes: list[Any]) -> Any:
+    try:
+        return _filled(value, holes)
+    except _KeyHole:
+        return None
+
+
+def _filled(value: Any, holes: list[Any]) -> Any:
+    if isinstance(value, str):
+        pieces = _HOLE_PATTERN.split(value)
+        if len(pieces) == 1:
+            return value
+        parts = [
+            holes[int(piece)] if index % 2 else piece
+            for index, piece in enumerate(pieces)
+            if index % 2 or piece
+        ]
+        return parts[0] if len(parts) == 1 else Partial(tuple(parts))
+    if isinstance(value, list):
+        return [_filled(item, holes) for item in value]
+    if isinstance(value, dict):
+        if any(_HOLE_PATTERN.search(key) for key in value):
+            raise _KeyHole
+        return {key: _filled(item, holes) for key, item in value.items()}
+    return value
 
 
 def image_of(configuration: Configuration, job: ResourceInstance) -> Any:

@@ -11,13 +11,16 @@ from batchform.lint.model.values import AttrRef, EncodedJson, ResourceRef, text_
 
 ROLE_TYPE = "aws_iam_role"
 PROFILE_TYPE = "aws_iam_instance_profile"
+# Resources that give a role its permissions: managed policy attachments and inline policies.
 ATTACHMENT_TYPES = (
     "aws_iam_role_policy_attachment",
     "aws_iam_policy_attachment",
     "aws_iam_role_policy_attachments_exclusive",
+    "aws_iam_role_policy",
 )
 
-# (policy ARN text, or None when the ARN is unknown; the resource that attaches it)
+# (policy ARN text, or None when the ARN is unknown or the policy is inline; the resource that
+# attaches it)
 Policy = tuple[str | None, ResourceInstance]
 
 
@@ -76,6 +79,9 @@ def _attachments(configuration: Configuration) -> _Attachments:
         # An unknown list of ARNs is one unknown ARN for the role it names.
         listed = arns if isinstance(arns, list) else [None]
         index.add(exclusive.get("role_name"), [(text_of(arn), exclusive) for arn in listed])
+    for inline in configuration.instances("aws_iam_role_policy"):
+        # An inline policy may grant what a managed one would: its content is not judged.
+        index.add(inline.get("role"), [(None, inline)])
     return index
 
 
@@ -83,14 +89,29 @@ def attached_policies(
     configuration: Configuration, role: ResourceInstance
 ) -> tuple[list[tuple[str, ResourceInstance]], bool]:
     """(policy ARN text, the attaching resource) for a role, and False if some attachment is
-    opaque (its role or its policy cannot be told)."""
+    opaque (its role or its policy cannot be told), the role has inline policies (which may
+    grant the same), or the role is looked up (a data source: its policies are elsewhere)."""
+    if role.mode == "data":
+        return [], False
     index = configuration.derived("iam.attachments", lambda: _attachments(configuration))
     policies, complete = index.of(role)
     policies += _managed(role)
     known = [(arn, source) for arn, source in policies if arn is not None]
     managed = role.get("managed_policy_arns")
     opaque_managed = managed is not None and not isinstance(managed, list)
-    return known, complete and len(known) == len(policies) and not opaque_managed
+    inline, _ = role.nested("inline_policy")
+    return known, (complete and len(known) == len(policies) and not opaque_managed and not inline)
+
+
+def attachments(
+    configuration: Configuration, role: ResourceInstance
+) -> tuple[list[ResourceInstance], bool]:
+    """The resources that attach policies to a role (managed or inline), and False when some
+    attachment's role cannot be told (it may be this one's)."""
+    index = configuration.derived("iam.attachments", lambda: _attachments(configuration))
+    policies, complete = index.of(role)
+    found = {source: None for _, source in policies if source is not role}
+    return list(found), complete
 
 
 def _managed(role: ResourceInstance) -> list[Policy]:

@@ -6,6 +6,7 @@ could run there)."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,35 +212,60 @@ class Egress:
 def security_group_egress(
     configuration: Configuration, group: ResourceInstance
 ) -> tuple[list[Egress], bool]:
-    """The group's egress rules from inline blocks and separate rule resources."""
+    """The group's egress rules from inline blocks (or the `egress` attribute list) and separate
+    rule resources; a looked-up group (a data source) has rules out of sight: incomplete."""
+    if group.mode == "data":
+        return [], False
     inline, complete = _inline_egress(group)
     separate, separate_complete = _rule_egress(configuration, group)
     modern, modern_complete = _vpc_rule_egress(configuration, group)
     return inline + separate + modern, complete and separate_complete and modern_complete
 
 
+_LIST_ARGUMENTS = ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids")
+
+
 def _inline_egress(group: ResourceInstance) -> tuple[list[Egress], bool]:
+    """`egress { ... }` blocks, or `egress = [{ ... }]` written as an attribute (the same
+    argument: a set of objects that takes either syntax)."""
+    if group.has("egress"):
+        return _egress_list(group.get("egress"), group.line_of("egress"), group.file)
     rules: list[Egress] = []
     blocks, complete = group.nested("egress")
     for block in blocks:
-        rules.append(
-            Egress(
-                block.get("protocol"),
-                block.get("from_port"),
-                block.get("to_port"),
-                tuple(_list(block.get("cidr_blocks")) + _list(block.get("ipv6_cidr_blocks"))),
-                tuple(_list(block.get("prefix_list_ids"))),
-                bool(block.get("security_groups")) or block.get("self") is True,
-                block.line,
-                block.file,
-            )
-        )
-        if not all(
-            isinstance(block.get(name, []), list)
-            for name in ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids")
-        ):
+        rules.append(_egress(block.get, block.line, block.file))
+        if not all(isinstance(block.get(name) or [], list) for name in _LIST_ARGUMENTS):
             complete = False
     return rules, complete
+
+
+def _egress_list(value: Any, line: int, file: str) -> tuple[list[Egress], bool]:
+    if not isinstance(value, list):
+        return [], value is None
+    rules: list[Egress] = []
+    complete = True
+    for item in value:
+        if not isinstance(item, dict):
+            complete = False
+            continue
+        rules.append(_egress(item.get, line, file))
+        if not all(isinstance(item.get(name) or [], list) for name in _LIST_ARGUMENTS):
+            complete = False
+    return rules, complete
+
+
+def _egress(get: Callable[[str], Any], line: int, file: str) -> Egress:
+    """One inline egress rule from its arguments."""
+    return Egress(
+        get("protocol"),
+        get("from_port"),
+        get("to_port"),
+        tuple(_list(get("cidr_blocks")) + _list(get("ipv6_cidr_blocks"))),
+        tuple(_list(get("prefix_list_ids"))),
+        bool(get("security_groups")) or get("self") is True,
+        line,
+        file,
+    )
 
 
 def _rule_egress(

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from batchform.aws.upgrades import REMOVED_TYPE_ATTRIBUTES, Removal, removal
 from batchform.lint.model import Body, Configuration, ResourceInstance, WrittenBlock
-from batchform.lint.model.values import EncodedJson, Partial, ResourceRef, Unknown
+from batchform.lint.model.values import AttrRef, EncodedJson, Partial, ResourceRef, Unknown
+from batchform.lint.model.versions import ProviderVersions
 
 if TYPE_CHECKING:
     from batchform import schema
@@ -19,11 +21,17 @@ _META_BLOCKS = {"lifecycle", "provisioner", "connection", "dynamic"}
 
 @dataclass(frozen=True)
 class SchemaProblem:
-    """One mismatch: kind is unknown, missing, too_many, computed or type."""
+    """One mismatch: kind is unknown, missing, too_many, computed or type; `name` is the dotted
+    path of an unknown argument or block."""
 
     kind: str
     line: int
     message: str
+    name: str = ""
+
+
+# Arguments a Batch rule reports with more to say than "unknown": left out of the schema rules.
+_REPORTED_BY_RULES = {("resource", "aws_batch_job_queue", "compute_environments")}
 
 
 def problems(configuration: Configuration) -> list[tuple[ResourceInstance, SchemaProblem]]:
@@ -34,17 +42,61 @@ def problems(configuration: Configuration) -> list[tuple[ResourceInstance, Schem
         from batchform.schema import load_provider_schema
 
         provider = load_provider_schema()
+        versions = configuration.aws_provider
         found = []
         for mode, lookup in (("resource", provider.resource), ("data", provider.data_source)):
             for instance in configuration.declared(None, mode):
                 type_schema = lookup(instance.type)
                 if type_schema is not None:
-                    found += [
-                        (instance, problem) for problem in check_block(instance, type_schema.block)
-                    ]
+                    for problem in check_block(instance, type_schema.block):
+                        judged = _for_version(mode, instance.type, problem, versions, type_schema)
+                        if judged is not None:
+                            found.append((instance, judged))
         return found
 
     return configuration.derived("provider_arguments.problems", collect)
+
+
+def _for_version(
+    mode: str,
+    resource_type: str,
+    problem: SchemaProblem,
+    versions: ProviderVersions,
+    type_schema: schema.TypeSchema,
+) -> SchemaProblem | None:
+    """The problem as the selected provider versions see it: None for an unknown argument
+    another rule reports, or one every selected version still has (the schema is of a later
+    major, which removed it); an argument removed in a selected version says so."""
+    if problem.kind != "unknown" or not problem.name:
+        return problem
+    if (mode, resource_type, problem.name) in _REPORTED_BY_RULES:
+        return None
+    block, _, argument = problem.name.rpartition(".")
+    removed = removal(mode, resource_type, argument, block)
+    if removed is None:
+        return problem
+    if versions.rules_out(removed.major):
+        return None
+    what = problem.message.split(";", 1)[0]
+    if not block and removed.replacement in type_schema.block.names():
+        hint = f"renamed to `{removed.replacement}` in AWS provider v{removed.major}"
+    elif removed.replacement is not None:
+        hint = f"removed in AWS provider v{removed.major}; use `{removed.replacement}`"
+    else:
+        hint = f"removed in AWS provider v{removed.major}"
+    return SchemaProblem(problem.kind, problem.line, f"{what}; {hint}", problem.name)
+
+
+def removed_argument(
+    configuration: Configuration, instance: ResourceInstance, argument: str
+) -> Removal | None:
+    """How the provider removed an argument of an instance, when the configuration may be
+    planned with a version that no longer has it; None when it never removed it or every
+    version the configuration admits still has it."""
+    removed = removal(instance.mode, instance.type, argument)
+    if removed is None or configuration.aws_provider.rules_out(removed.major):
+        return None
+    return removed
 
 
 def check_block(body: Body, type_schema: schema.Block, path: str = "") -> list[SchemaProblem]:
@@ -73,10 +125,10 @@ def _argument_problems(body: Body, type_schema: schema.Block, path: str) -> list
         where = f"{path}{name}"
         if spec is None and type_schema.block_type(name) is not None:
             message = f"`{where}` is a block; write `{name} {{ ... }}`"
-            found.append(SchemaProblem("unknown", argument.line, message))
+            found.append(SchemaProblem("unknown", argument.line, message, where))
         elif spec is None:
             message = f"unknown argument `{where}`{_suggest(name, type_schema)}"
-            found.append(SchemaProblem("unknown", argument.line, message))
+            found.append(SchemaProblem("unknown", argument.line, message, where))
         elif spec.computed_only:
             message = f"`{where}` is set by the provider and cannot be configured"
             found.append(SchemaProblem("computed", argument.line, message))
@@ -92,7 +144,7 @@ def _dynamic_problems(
         return []
     if nested_type is None:
         message = f"unknown block `{path}{written.type}`{_suggest(written.type, type_schema)}"
-        return [SchemaProblem("unknown", written.line, message)]
+        return [SchemaProblem("unknown", written.line, message, f"{path}{written.type}")]
     if written.body is None:
         return []
     return check_block(written.body, nested_type.block, f"{path}{written.type}.")
@@ -112,9 +164,8 @@ def _nested_problems(
             if type_schema.attribute(written.type) is not None
             else _suggest(written.type, type_schema)
         )
-        return [
-            SchemaProblem("unknown", written.line, f"unknown block `{path}{written.type}`{hint}")
-        ]
+        where = f"{path}{written.type}"
+        return [SchemaProblem("unknown", written.line, f"unknown block `{where}`{hint}", where)]
     found = []
     where = f"{path}{written.type}"
     if count == 2 and nested_type.max_one:
@@ -162,17 +213,7 @@ def _object_list(type_schema: schema.Block, name: str) -> bool:
     )
 
 
-# Arguments AWS provider v6 renamed or removed, with what replaced them.
-_RENAMED = {
-    "compute_environment_name": "name",
-    "compute_environment_name_prefix": "name_prefix",
-    "compute_environments": "compute_environment_order",
-}
-
-
 def _suggest(name: str, type_schema: schema.Block) -> str:
-    if name in _RENAMED and _RENAMED[name] in type_schema.names():
-        return f"; renamed to `{_RENAMED[name]}` in AWS provider v6"
     close = difflib.get_close_matches(name, sorted(type_schema.names()), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 
@@ -198,11 +239,35 @@ def type_problems(body: Body, type_schema: schema.Block, path: str = "") -> list
     return found
 
 
+def removed_type_problems(
+    configuration: Configuration, instance: ResourceInstance
+) -> list[SchemaProblem]:
+    """Values of arguments the schema no longer has, but the selected provider major still
+    does, of a type that argument never took."""
+    found = []
+    for written in instance.arguments():
+        removed = removal(instance.mode, instance.type, written.name)
+        if removed is None or removed.type is None:
+            continue
+        if not configuration.aws_provider.rules_out(removed.major):
+            continue  # BF100 (or BF010) reports the argument itself
+        reason = mismatch(instance.get(written.name), removed.type)
+        if reason is not None:
+            message = (
+                f"`{written.name}` expects {reason} (in the provider versions before "
+                f"{removed.major}, which this configuration selects)"
+            )
+            found.append(SchemaProblem("type", written.line, message))
+    return found
+
+
 def mismatch(value: Any, cty: Any) -> str | None:
     """Why a value cannot convert to a cty type ("<type>, got <what>"), None when it can or
     when that is not known."""
     if value is None or cty == "dynamic":
         return None
+    if isinstance(value, AttrRef):
+        return _reference_mismatch(value, cty)
     if isinstance(value, ResourceRef):
         if isinstance(cty, list) and cty[0] in ("object", "map"):
             return None
@@ -214,6 +279,43 @@ def mismatch(value: Any, cty: Any) -> str | None:
     kind = cty if isinstance(cty, str) else cty[0]
     check = _MISMATCHES.get(kind)
     return check(value, cty) if check is not None else None
+
+
+def _reference_mismatch(value: AttrRef, cty: Any) -> str | None:
+    """An attribute of another instance whose type the schema gives (an id or ARN is always a
+    string): whether that type can be what `cty` asks for."""
+    actual = referenced_type(value)
+    if actual is None:
+        return None
+    wanted = cty if isinstance(cty, str) else cty[0]
+    kind = actual if isinstance(actual, str) else actual[0]
+    collections = ("list", "set", "tuple", "map", "object")
+    shown = f"{value.instance.address}.{'.'.join(str(step) for step in value.path)}"
+    if wanted in collections and kind == "string":
+        return f"{describe(cty)}, got the string {shown}"
+    if wanted in ("string", "number", "bool") and kind in collections:
+        return f"{describe(cty)}, got {describe(actual)} ({shown})"
+    return None
+
+
+def referenced_type(value: AttrRef) -> Any:
+    """The type of the attribute a reference names, from the provider schema (or, for a type
+    the provider removed, from what it was); None when not known."""
+    if value.path[-1:] in (("id",), ("arn",)):
+        return "string"
+    if len(value.path) != 1 or not isinstance(value.path[0], str):
+        return None
+    from batchform.schema import load_provider_schema
+
+    instance = value.instance
+    provider = load_provider_schema()
+    lookup = provider.data_source if instance.mode == "data" else provider.resource
+    type_schema = lookup(instance.type)
+    if type_schema is None:
+        removed = REMOVED_TYPE_ATTRIBUTES.get((instance.mode, instance.type), {})
+        return removed.get(value.path[0])
+    attribute = type_schema.block.attribute(value.path[0])
+    return attribute.type if attribute is not None else None
 
 
 def _string_mismatch(value: Any, cty: Any) -> str | None:

@@ -15,19 +15,26 @@ reference to another instance of the same configuration. A reference is how rule
 resource to the next (a compute environment's `service_role` to its `aws_iam_role`), so an
 adapter should give one wherever it knows which instance a value points at.
 
-`batchform.lint.engine` implements the model from Terraform source. Another source needs one
-class per protocol and nothing in `rules/` or `knowledge/` changed:
+`batchform.lint.engine` implements the model from Terraform source, `batchform.lint.plan` from
+`terraform show -json PLANFILE`. Another source needs one class per protocol and nothing in
+`rules/` or `knowledge/` changed. The plan adapter, as an example of what a source without
+expressions does:
 
-- from `terraform show -json PLANFILE`: `planned_values` give each instance's arguments and
-  nested blocks (fully known except what is "after_unknown"); the `configuration` section gives
-  file-less expressions whose `references` turn ids and ARNs back into `AttrRef`s, `depends_on`
-  and those references give `dependencies()`; `origin` returns None and `expressions` a
-  `Traversal` per reference, so rules that look at how a value is written judge only that.
-- from a live account (`Describe*` calls): one instance per described object, arguments named
-  as the provider names them, ids resolved to `AttrRef`s of the instances described; `file`
-  is the object's ARN and `line` 0, `arguments()`/`blocks()` list what AWS returned, and
-  `lifecycle()` is unknown (`Lifecycle()`), so rules about how Terraform replaces things stay
-  silent.
+- `get` gives the planned value of each written argument (nested blocks from the planned
+  values too); what the provider computes at apply time is Unknown, or an `AttrRef` to the
+  instance the configuration's `references` name (or the one instance whose id or ARN it is);
+- `expressions` gives one `Traversal` per reference (followed through module variables and
+  outputs) and `origin` None, so rules that look at how a value is written judge only that;
+  `inputs` follows `var.x` references to the callers' arguments;
+- `dependencies()` come from the references and `depends_on`; `lifecycle()` is unknown
+  (`Lifecycle()`), except create_before_destroy of a planned replacement; `file` is the
+  module's source path and `line` 0.
+
+A live account (`Describe*` calls) would give one instance per described object, arguments named
+as the provider names them, ids resolved to `AttrRef`s of the instances described; `file` the
+object's ARN and `line` 0, `arguments()`/`blocks()` what AWS returned, `inputs` nothing, and
+`lifecycle()` unknown (`Lifecycle()`), so rules about how Terraform replaces things stay
+silent.
 
 Every method answers from what the source knows; where it cannot tell, it says so (Unknown, a
 False `complete` flag, None), and the rules then say nothing.
@@ -38,6 +45,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from batchform.lint.model.versions import ProviderVersions
 
 if TYPE_CHECKING:
     from batchform.hcl.syntax import Expr
@@ -80,6 +89,16 @@ class Lifecycle:
         if self.ignore_changes is None:
             return None
         return any(ignored == path[: len(ignored)] for ignored in self.ignore_changes)
+
+
+@dataclass(frozen=True)
+class Input:
+    """An input variable a value comes from: `var.x` of the root module, `module.m.var.x` of a
+    called one. `shared` is True when its module reads it (or a local on the way) for something
+    else too, so a change meant for that changes this value; None when that cannot be told."""
+
+    address: str
+    shared: bool | None
 
 
 class Body(Protocol):
@@ -129,13 +148,21 @@ class Body(Protocol):
         ...
 
     def expressions(self, name: str) -> Sequence[Expr]:
-        """Every expression that feeds an argument, through variables, locals and module
-        outputs; empty where the source has no expressions."""
+        """Every expression that feeds an argument's value, through variables, locals and
+        module outputs, leaving out what evaluation passes over (the branch a known condition
+        does not take, coalesce() and try() arguments after the one that decides, the inside
+        of can()); empty where the source has no expressions."""
         ...
 
     def references(self, name: str) -> Collection[ResourceInstance]:
         """The instances an argument's value is built from (through variables, locals and module
         outputs)."""
+        ...
+
+    def inputs(self, name: str) -> Sequence[Input]:
+        """The input variables an argument's value comes from (through locals and module
+        calls), and whether each also feeds something else; empty where the source has no
+        variables."""
         ...
 
 
@@ -201,26 +228,6 @@ class UndeclaredReference:
     suggestion: str | None = None
 
 
-@dataclass(frozen=True)
-class VersionConstraint:
-    """A provider version constraint as written (`required_providers`, or a provider block's
-    legacy `version`)."""
-
-    file: str
-    line: int
-    text: str
-
-
-@dataclass(frozen=True)
-class ProviderVersions:
-    """What decides the version of one provider a configuration gets: the constraints of every
-    module, and the version the dependency lock file holds (None without one)."""
-
-    constraints: tuple[VersionConstraint, ...] = ()
-    locked: str | None = None
-    lock_file: str | None = None
-
-
 class Configuration(Protocol):
     """Everything one deployable unit holds: the unit the rules judge."""
 
@@ -243,6 +250,12 @@ class Configuration(Protocol):
         none): for checks of how the configuration is written, not of what it creates."""
         ...
 
+    @property
+    def aws_provider(self) -> ProviderVersions:
+        """The hashicorp/aws versions the configuration admits: its version constraints and
+        locked version (`ProviderVersions()` when the source does not say)."""
+        ...
+
     def module_cycles(self) -> Sequence[ModuleCycle]:
         """Local module calls that form a cycle (sources read from files only)."""
         ...
@@ -250,10 +263,6 @@ class Configuration(Protocol):
     def undeclared_references(self) -> Sequence[UndeclaredReference]:
         """References to resources, data sources, variables, locals, module calls and module
         outputs their module does not declare (sources read from files only; a plan has none)."""
-        ...
-
-    def provider_versions(self, source: str) -> ProviderVersions:
-        """The version constraints on a provider (`hashicorp/aws`) and its locked version."""
         ...
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:

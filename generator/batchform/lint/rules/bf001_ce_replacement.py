@@ -14,23 +14,42 @@ _RANDOM_FUNCTIONS = ("uuid", "timestamp")
 
 
 def check(configuration: Configuration) -> Iterator[Hit]:
-    """Queued CEs without create_before_destroy, or with a fixed name."""
+    """Queued CEs without create_before_destroy, or with a fixed name: one hit per CE, naming
+    every fix it needs."""
     for ce in queued_environments(configuration):
-        if ce.lifecycle().create_before_destroy is False:
+        no_cbd = ce.lifecycle().create_before_destroy is False
+        fixed = ce_name_fixed(ce)
+        if fixed is not None and _randomised(ce, fixed):
+            fixed = None
+        if no_cbd and fixed is not None:
+            yield hit(
+                ce,
+                "compute environment used by a job queue has no "
+                f"lifecycle {{ create_before_destroy = true }} and a fixed `{fixed}`: replacing "
+                "it fails while the queue holds it, and with create_before_destroy alone the "
+                "new one could not be created next to the old; add create_before_destroy and "
+                f"use `{_prefix_of(fixed)}`",
+            )
+        elif no_cbd:
             yield hit(
                 ce,
                 "compute environment used by a job queue has no "
                 "lifecycle { create_before_destroy = true }: replacing it fails while the "
                 "queue holds it",
             )
-        fixed = ce_name_fixed(ce)
-        if fixed is not None and not _randomised(ce, fixed):
+        elif fixed is not None:
             yield hit(
                 ce,
                 f"compute environment used by a job queue has a fixed `{fixed}`: a "
-                "replacement cannot be created while the old one exists",
+                "replacement cannot be created while the old one exists; use "
+                f"`{_prefix_of(fixed)}` instead",
                 attribute=fixed,
             )
+
+
+def _prefix_of(argument: str) -> str:
+    """The prefix argument that replaces a fixed name argument."""
+    return f"{argument}_prefix"
 
 
 def _randomised(ce: ResourceInstance, argument: str) -> bool:

@@ -16,8 +16,7 @@ def check(configuration: Configuration) -> Iterator[Hit]:
         role = iam.role_of(ce.get("service_role"))
         if role is None:
             continue
-        policies, complete = iam.attached_policies(configuration, role)
-        attachments = [source for _, source in policies if source.type != iam.ROLE_TYPE]
+        attachments, complete = iam.attachments(configuration, role)
         if not attachments:
             continue
         dependencies = ce.dependencies()
@@ -43,11 +42,11 @@ RULE = Rule(
     title="compute environment does not depend on its service role's policy attachment",
     explanation="""
 The compute environment references the service role, so Terraform orders it after the role,
-but not after the role's policy attachment. On destroy the attachment can go first; the
+but not after the role's policy attachment (or its inline aws_iam_role_policy). On destroy the attachment can go first; the
 compute environment then loses its permissions and sticks in DELETING/INVALID. On create it
 can race IAM propagation.
 """,
-    fix="add the service role's aws_iam_role_policy_attachment to the compute environment's "
-    "depends_on",
+    fix="add the service role's aws_iam_role_policy_attachment (or aws_iam_role_policy) to the "
+    "compute environment's depends_on",
     check=check,
 )

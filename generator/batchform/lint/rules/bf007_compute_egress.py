@@ -75,6 +75,8 @@ RULE = Rule(
 Terraform removes the default allow-all egress of an aws_security_group. A compute security
 group without egress cannot reach ECS, ECR or S3. With an S3 gateway endpoint, image layers
 come from S3's public addresses through the endpoint: egress only to the VPC CIDR blocks them.
+Egress blocks, the `egress = [...]` attribute list and separate rule resources all count; a
+group looked up with a data source is not judged (its rules are elsewhere).
 """,
     fix="allow egress on 443 to 0.0.0.0/0, or to the S3 prefix list "
     "(aws_vpc_endpoint.<s3>.prefix_list_id) in addition to the VPC CIDR",

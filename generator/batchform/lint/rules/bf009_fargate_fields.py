@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from batchform.aws.provider import compute_resource_sent
 from batchform.lint.knowledge.batch import ce_platform, environments, resources_block
 from batchform.lint.model import Configuration
-from batchform.lint.model.values import is_set
+from batchform.lint.model.values import Unknown, is_set
 from batchform.lint.rules.rule import Hit, Rule, hit
 
 _FARGATE_FORBIDDEN = (
@@ -31,8 +33,9 @@ def check(configuration: Configuration) -> Iterator[Hit]:
             continue
         resources = resources_block(ce)
         assert resources is not None  # a known platform comes from compute_resources.type
+        kind = resources.get("type")
         for name in _FARGATE_FORBIDDEN:
-            if is_set(resources.get(name)):
+            if _sent(resources.get(name), name, kind):
                 yield hit(
                     ce, f"Fargate compute environment sets `{name}`", at=resources, attribute=name
                 )
@@ -42,6 +45,15 @@ def check(configuration: Configuration) -> Iterator[Hit]:
                 yield hit(ce, f"Fargate compute environment sets a `{name}` block", at=view)
 
 
+def _sent(value: Any, name: str, kind: Any) -> bool:
+    """Set to something the provider sends (it leaves out zeros and empty strings)."""
+    if not is_set(value):
+        return False
+    if isinstance(value, Unknown):
+        return True
+    return compute_resource_sent(name, value, kind if isinstance(kind, str) else None)
+
+
 RULE = Rule(
     code="BF009",
     severity="error",
@@ -49,7 +61,9 @@ RULE = Rule(
     explanation="""
 FARGATE and FARGATE_SPOT compute environments reject EC2 settings (instance types, instance
 role, AMI, launch template, key pair, minimum/desired vCPUs, allocation strategy, bid
-percentage, placement group, spot fleet role). AWS fails the create call.
+percentage, placement group, spot fleet role). AWS fails the create call. Zero and empty
+values are not reported: the provider does not send them (min_vcpus = 0 it sends only for EC2
+and SPOT).
 """,
     fix="remove the field from compute_resources",
     check=check,

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchform.lint.knowledge.batch import QUEUE_TYPE, ce_platform, queue_environments
+from batchform.lint.knowledge.provider_arguments import removed_argument
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule, hit
+
+_LEGACY = "compute_environments"
 
 
 def check(configuration: Configuration) -> Iterator[Hit]:
     """Queues with the removed `compute_environments`, more than 3 CEs, or mixed platforms."""
     for queue in configuration.instances(QUEUE_TYPE):
-        if queue.has("compute_environments"):
+        removed = removed_argument(configuration, queue, _LEGACY) if queue.has(_LEGACY) else None
+        if removed is not None:
             yield hit(
                 queue,
-                "`compute_environments` was removed in AWS provider v6; use "
+                f"`{_LEGACY}` was removed in AWS provider v{removed.major}; use "
                 "compute_environment_order blocks",
-                attribute="compute_environments",
+                attribute=_LEGACY,
             )
         environments, complete = queue_environments(queue)
         if complete and len(environments) > 3:
@@ -39,7 +43,8 @@ RULE = Rule(
     explanation="""
 A job queue takes at most 3 compute environments, all EC2/SPOT or all FARGATE/FARGATE_SPOT,
 listed in compute_environment_order blocks. The `compute_environments` argument was removed
-in version 6 of the AWS provider.
+in version 6 of the AWS provider (reported only where the configuration's version constraints
+or lock file admit provider 6; BF100 leaves it to this rule).
 """,
     fix="list at most 3 compute environments of one kind in "
     "`compute_environment_order { order = N, compute_environment = <ce>.arn }` blocks",

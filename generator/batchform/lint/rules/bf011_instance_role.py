@@ -60,7 +60,9 @@ RULE = Rule(
     explanation="""
 compute_resources.instance_role takes an instance profile ARN (arn:aws:iam::...:instance-profile/
 ...), not a role ARN. The role inside the profile needs AmazonEC2ContainerServiceforEC2Role so
-the ECS agent can register the instance; without it jobs stay RUNNABLE forever.
+the ECS agent can register the instance; without it jobs stay RUNNABLE forever. A role with
+inline policies (aws_iam_role_policy, inline_policy blocks), which may grant the agent's
+actions themselves, is not judged on its policies.
 """,
     fix="pass aws_iam_instance_profile.<name>.arn and attach "
     "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role to its role",

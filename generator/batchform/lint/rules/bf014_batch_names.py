@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from batchform.aws import names
+from batchform.aws.provider import NAME_GENERATED_WHEN_EMPTY
 from batchform.lint.model import Configuration, ResourceInstance
 from batchform.lint.model.values import Partial
 from batchform.lint.rules.rule import Hit, Rule, hit
@@ -46,12 +47,17 @@ def _check_name(instance: ResourceInstance, argument: str) -> Iterator[Hit]:
     if bad:
         shown = ", ".join(repr(char) for char in bad)
         yield hit(instance, f"{argument} {_show(value)} contains {shown}", attribute=argument)
-    elif len(text) > limit or (complete and not text):
+    elif len(text) > limit or (complete and not text and not _generated(instance, argument)):
         yield hit(
             instance,
             f"{argument} is {len(text)} characters; 1 to {limit} allowed",
             attribute=argument,
         )
+
+
+def _generated(instance: ResourceInstance, argument: str) -> bool:
+    """An empty name the provider replaces with a generated one (it is as good as unset)."""
+    return (instance.type, argument) in NAME_GENERATED_WHEN_EMPTY
 
 
 def _show(value: object) -> str:
@@ -65,7 +71,8 @@ RULE = Rule(
     explanation="""
 Names of compute environments, job queues, job definitions and scheduling policies may hold
 only letters, digits, hyphens and underscores, 1 to 128 characters (a name_prefix at most 102,
-as the provider appends 26). AWS rejects anything else at apply time.
+as the provider appends 26). AWS rejects anything else at apply time. An empty name or prefix
+of a compute environment is as good as none: the provider generates one.
 """,
     fix="use only A-Z, a-z, 0-9, '-' and '_' (replace spaces with '-')",
     check=check,

@@ -47,7 +47,8 @@ RULE = Rule(
 container_properties is sent as the RegisterJobDefinition ContainerProperties structure.
 Keys outside the shape (often snake_case or misspelt), values of the wrong type and values
 outside an enum are rejected by AWS, or silently dropped and then show as a diff forever.
-Checked with botocore's model of the Batch API.
+Checked with botocore's model of the Batch API; keys that differ from it only in case are
+read as the provider's JSON decoder reads them (case-insensitively).
 """,
     fix="use the camelCase keys and types of the AWS Batch ContainerProperties API shape",
     check=check,

@@ -42,7 +42,9 @@ RULE = Rule(
     explanation="""
 A compute environment's service_role must be assumable by batch.amazonaws.com and carry the
 AWSBatchServiceRole managed policy (or be the service-linked role). Otherwise AWS Batch cannot
-manage the instances: the compute environment goes INVALID and jobs stay RUNNABLE.
+manage the instances: the compute environment goes INVALID and jobs stay RUNNABLE. A role
+with inline policies (which may grant the same), or one looked up with a data source (its
+policies live elsewhere), is not judged on its policies.
 """,
     fix="trust batch.amazonaws.com in assume_role_policy and attach "
     "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole, or omit service_role to use the "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from batchform.aws.provider import compute_resource_sent
 from batchform.lint.knowledge.batch import ce_platform, environments, resources_block
 from batchform.lint.knowledge.launch_templates import template_block, template_of
 from batchform.lint.model import Body, Configuration, ResourceInstance
-from batchform.lint.model.values import is_set, text_of
+from batchform.lint.model.values import Unknown, is_set, text_of
 from batchform.lint.rules.rule import Hit, Rule, hit
 
 
@@ -23,7 +24,12 @@ def check(configuration: Configuration) -> Iterator[Hit]:
         configurations, _ = resources.nested("ec2_configuration")
         candidates += [(configuration, "image_id_override") for configuration in configurations]
         for view, argument in candidates:
-            if is_set(view.get(argument)) and not _ecs_optimized(view, argument):
+            value = view.get(argument)
+            if not is_set(value):
+                continue
+            if not isinstance(value, Unknown) and not compute_resource_sent(argument, value, None):
+                continue  # `image_id = ""`: the provider sends no AMI at all
+            if not _ecs_optimized(view, argument):
                 yield hit(
                     ce,
                     f"`{argument}` sets a custom AMI; it must run the ECS agent and allow awslogs",

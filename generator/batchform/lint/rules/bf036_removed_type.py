@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchform.aws import provider
+from batchform.aws import provider, upgrades
 from batchform.lint.knowledge.provider_versions import provider_major
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule, hit
@@ -13,9 +13,9 @@ from batchform.lint.rules.rule import Hit, Rule, hit
 def check(configuration: Configuration) -> Iterator[Hit]:
     """Blocks of a type the AWS provider removed in the major version the configuration gets."""
     major = None
-    for removed in provider.REMOVED_TYPES:
+    for removed in upgrades.REMOVED_TYPES:
         for instance in configuration.declared(removed.name, removed.mode):
-            major = major or provider_major(configuration, provider.SOURCE, provider.CURRENT_MAJOR)
+            major = major or provider_major(configuration, provider.CURRENT_MAJOR)
             if major is None or major.number < removed.removed_in:
                 continue
             yield hit(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from batchform.lint.knowledge.provider_arguments import type_problems
+from batchform.lint.knowledge.provider_arguments import removed_type_problems, type_problems
 from batchform.lint.model import Configuration
 from batchform.lint.rules.rule import Hit, Rule
 
@@ -19,7 +19,9 @@ def check(configuration: Configuration) -> Iterator[Hit]:
             type_schema = lookup(instance.type)
             if type_schema is None:
                 continue
-            for problem in type_problems(instance, type_schema.block):
+            problems = type_problems(instance, type_schema.block)
+            problems += removed_type_problems(configuration, instance)
+            for problem in problems:
                 yield Hit(instance.file, problem.line, instance.address, problem.message)
 
 

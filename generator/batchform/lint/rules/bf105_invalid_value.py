@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from batchform.aws import constraints, names
+from batchform.aws import constraints, names, provider
 from batchform.aws.values import Constraint
 from batchform.lint.knowledge.argument_values import (
     Placed,
@@ -58,12 +58,24 @@ def _instance_hits(
             yield from _conflicts(instance, constraint)
         else:
             for placed in placed_values(instance, constraint.names):
-                if placed.path in reported:
+                if placed.path in reported or _unsent(constraint, placed):
                     continue
                 message = _problem(constraint, placed, as_declared(placed.value, cty))
                 if message is not None:
                     reported.add(placed.path)
                     yield hit(instance, message, at=placed.body, attribute=placed.name)
+
+
+def _unsent(constraint: Constraint, placed: Placed) -> bool:
+    """A compute_resources zero or empty value the provider leaves out of the request: AWS
+    never sees it, so no constraint applies."""
+    if constraint.resource != "aws_batch_compute_environment" or placed.path[:1] != (
+        "compute_resources",
+    ):
+        return False
+    kind = placed.body.get("type")
+    compute_type = kind if isinstance(kind, str) else None
+    return not provider.compute_resource_sent(placed.name, placed.value, compute_type)
 
 
 def _problem(constraint: Constraint, placed: Placed, value: Any) -> str | None:

@@ -8,7 +8,7 @@ resource "aws_batch_compute_environment" "this" {
     allocation_strategy = "BEST_FIT_PROGRESSIVE"
     instance_type       = ["c5.large", "c5.xlarge"]
     min_vcpus           = 0
-    tags = var.tags
+    tags                = var.tags
     max_vcpus           = 64
     instance_role       = aws_iam_instance_profile.instance.arn
     subnets             = aws_subnet.private[*].id
@@ -24,6 +24,7 @@ resource "aws_batch_compute_environment" "this" {
 
 resource "aws_batch_job_queue" "this" {
   name     = "batch-queue"
+  tags     = var.tags
   state    = "ENABLED"
   priority = 1
 

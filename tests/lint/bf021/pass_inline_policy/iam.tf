@@ -1,0 +1,53 @@
+data "aws_iam_policy_document" "ec2_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "batch_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["batch.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "instance" {
+  name               = "batch-instance"
+  assume_role_policy = data.aws_iam_policy_document.ec2_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "instance" {
+  role       = aws_iam_role.instance.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+}
+
+resource "aws_iam_instance_profile" "instance" {
+  name = "batch-instance"
+  role = aws_iam_role.instance.name
+}
+
+resource "aws_iam_role" "service" {
+  name               = "batch-service"
+  assume_role_policy = data.aws_iam_policy_document.batch_assume.json
+}
+
+# The service role's permissions as an inline policy.
+resource "aws_iam_role_policy" "service" {
+  name = "batch-service"
+  role = aws_iam_role.service.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["ec2:*", "ecs:*", "autoscaling:*", "iam:PassRole", "logs:*"]
+      Resource = "*"
+    }]
+  })
+}
