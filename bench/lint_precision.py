@@ -334,7 +334,9 @@ class Judgement:
 
     @property
     def test_id(self) -> str:
-        return f"{self.repo}:{self.key}"
+        """The key with the repository and the address: findings of two resources can share a
+        line (two compute environments using one launch template)."""
+        return f"{self.repo}:{self.key}@{self.address}"
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,9 @@ def test_duplicates_name_a_true_judgement_of_their_repository() -> None:
     for item in JUDGEMENTS.findings:
         if item.verdict == "duplicate":
             targets = [
-                other for other in JUDGEMENTS.for_repo(item.repo) if other.key == item.duplicate_of
+                other
+                for other in JUDGEMENTS.for_repo(item.repo)
+                if other.key == item.duplicate_of and other is not item
             ]
             assert [other.verdict for other in targets] == ["true"], item.test_id
 
