@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -232,16 +233,57 @@ def generate(
     cache_dir = None if no_cache else default_cache_dir()
     if check:
         try:
-            warnings = check_stack(spec, out, cache_dir=cache_dir)
+            with _parse_progress():
+                warnings = check_stack(spec, out, cache_dir=cache_dir)
         except DriftError as drift:
             typer.echo(drift.diff, nl=False)
             raise
         _warn(warnings)
         typer.echo(f"{out}: up to date")
         return
-    result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
+    with _parse_progress():
+        result = generate_stack(spec, out, force=force, cache_dir=cache_dir)
     _warn(result.warnings)
     typer.echo(result.summary())
+
+
+@app.command(
+    cls=Command,
+    epilog="""
+        batchform graph batchform.toml
+        batchform graph batchform.toml > stack.mmd
+    """,
+)
+def graph(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
+            metavar="SPEC",
+        ),
+    ] = None,
+) -> None:
+    """Print the diagram the generated README opens with: job definitions, the queues they go
+    to, the compute environments each queue tries in order, and the network. Writes nothing.
+
+    The diagram is Mermaid flowchart text, without the Markdown fence: GitHub and GitLab draw
+    it inside a ```mermaid block, and mermaid-cli renders it to SVG or PNG."""
+    from batchform.diagram import spec_diagram
+    from batchform.specfile import read_spec
+
+    read = read_spec(spec)
+    _warn(read.warning_lines())
+    typer.echo(spec_diagram(read.spec), nl=False)
+
+
+def _parse_progress(output_format: str = "text") -> AbstractContextManager[None]:
+    """A progress bar on stderr while a large parse runs: only when a person watches (stdout
+    and stderr on a terminal) a text report."""
+    if output_format != "text" or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        return nullcontext()
+    from batchform.progress import parse_progress
+
+    return parse_progress(sys.stderr)
 
 
 def _warn(warnings: list[str]) -> None:
@@ -293,8 +335,6 @@ def test(
     """Run DIR through fmt check, init, validate, plan, apply, a second plan that must be
     empty, output and destroy, on a private copy; exit non-zero at the first failing step.
     Ctrl-C stops terraform gracefully and still destroys; a second Ctrl-C keeps the copy."""
-    from contextlib import nullcontext
-
     from batchform.errors import (
         ApplyNotConfirmedError,
         InterruptedRunError,
@@ -467,10 +507,11 @@ def lint(
             )
         result = lint_plan(plan, select, ignore)
     else:
-        result = lint_paths(
-            paths or [], select, ignore, cache=None if no_cache else open_cache(),
-            variables=variables,
-        )
+        with _parse_progress(output_format):
+            result = lint_paths(
+                paths or [], select, ignore, cache=None if no_cache else open_cache(),
+                variables=variables,
+            )
     for note in result.unreadable + (result.skipped + result.notes if verbose else []):
         print(f"batchform: {note}", file=sys.stderr)
     typer.echo(render(result, output_format))

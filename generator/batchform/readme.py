@@ -9,6 +9,7 @@ from typing import Any
 
 from batchform import hcl
 from batchform.cache import open_cache
+from batchform.diagram import fits_renderers, stack_diagram
 from batchform.errors import RoundTripError
 from batchform.hcl.syntax import (
     Block,
@@ -37,7 +38,10 @@ def render_readmes(stack: Stack, files: Mapping[str, str]) -> dict[str, str]:
     for path, error in parsed.errors.items():
         raise RoundTripError(path, f"the front end cannot read the generated text: {error}",
                              error.line)
-    readmes = {"README.md": render_template("root/README.md.j2", stack=stack)}
+    diagram = stack_diagram(stack)
+    readmes = {"README.md": render_template(
+        "root/README.md.j2", stack=stack, diagram=diagram, diagram_fits=fits_renderers(diagram),
+    )}
     for module in MODULES:
         variables = _blocks(parsed.sources[f"modules/{module}/variables.tf"], "variable")
         outputs = _blocks(parsed.sources[f"modules/{module}/outputs.tf"], "output")

@@ -109,16 +109,20 @@ def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
 
     total = sum(len(text) for text in files.values())
     if not pool.worthwhile(total, PARALLEL_BYTES):
-        return {path: parse(path, text) for path, text in files.items()}
+        whole = list(files.items())
+        results = pool.map_parse(_parse_whole, whole, sizes=[len(text) for _, text in whole],
+                                 files=len(whole), what="parsing back", parallel=False)
+        return dict(zip(files, results, strict=True))
     import hcl2  # noqa: F401  # before the fork, so the workers inherit the loaded grammar
 
     pieces = [(path, chunk) for path, text in files.items() for chunk in _chunks(text)]
     # One piece at a time: pieces differ in size, and equal shares by count left one worker
     # with most of a large main.tf.
-    results = pool.parallel_map(_parse_piece, pieces)
+    pieces_parsed = pool.map_parse(_parse_piece, pieces, sizes=[len(chunk) for _, chunk in pieces],
+                                   files=len(files), what="parsing back", parallel=True)
     parsed: dict[str, Parsed] = {path: {} for path in files}
     failed: set[str] = set()
-    for (path, _), result in zip(pieces, results, strict=True):
+    for (path, _), result in zip(pieces, pieces_parsed, strict=True):
         if result is None:
             failed.add(path)
             continue
@@ -127,6 +131,10 @@ def _parse_all(files: Mapping[str, str]) -> dict[str, Parsed]:
     for path in failed:
         parse(path, files[path])  # again on the whole file, to report the right line
     return parsed
+
+
+def _parse_whole(item: tuple[str, str]) -> Parsed:
+    return parse(*item)
 
 
 def _parse_piece(piece: tuple[str, str]) -> Parsed | None:

@@ -112,20 +112,24 @@ def _parse_all(missing: list[tuple[str, str, str]]) -> list[_Outcome]:
     """Parse (key, text, path) in order: in the pool when there is enough text."""
     from batchform.hcl import pool
 
-    total = sum(len(text) for _, text, _ in missing)
-    if not pool.worthwhile(total, PARALLEL_BYTES):
-        return [_parse_serially(text, path) for _, text, path in missing]
-    from batchform.hcl.parser import _parser
+    items = [(text, path) for _, text, path in missing]
+    sizes = [len(text) for text, _ in items]
+    parallel = pool.worthwhile(sum(sizes), PARALLEL_BYTES)
+    if parallel:
+        from batchform.hcl.parser import _parser
 
-    _parser()  # loaded before the fork, so every worker inherits it
-    chunk = max(1, len(missing) // (pool.workers() * 8))
-    results = pool.parallel_map(_parse_encoded, [(text, path) for _, text, path in missing],
-                                chunksize=chunk)
+        _parser()  # loaded before the fork, so every worker inherits it
+    results = pool.map_parse(
+        _parse_encoded if parallel else _parse_serially, items, sizes=sizes, files=len(items),
+        what="parsing", parallel=parallel,
+        chunksize=max(1, len(items) // (pool.workers() * 8)),
+    )
     return [HclParseError(path, *result) if isinstance(result, tuple) else result
             for (_, _, path), result in zip(missing, results, strict=True)]
 
 
-def _parse_serially(text: str, path: str) -> _Outcome:
+def _parse_serially(item: tuple[str, str]) -> _Outcome:
+    text, path = item
     try:
         source = _parse(text, path)
     except HclParseError as error:

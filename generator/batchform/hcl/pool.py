@@ -1,4 +1,5 @@
-"""The one pool of processes everything that parses shares out its work to.
+"""The one pool of processes everything that parses shares out its work to, and the one place
+a parse reports its progress from (to the observer the command line installs, if any).
 
 Workers are forked, so they inherit the loaded grammars, and they die with their parent: on
 Linux the kernel kills them when it exits (PR_SET_PDEATHSIG), elsewhere a thread in each worker
@@ -12,12 +13,86 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Protocol, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 _PR_SET_PDEATHSIG = 1
+# While workers parse, the observer is told this often that time passes (its elapsed time).
+WAIT_SECONDS = 0.2
+
+
+class ParseObserver(Protocol):
+    """Who is told how a parse advances (`batchform.progress.ParseBar` on a terminal)."""
+
+    def begin(self, what: str, files: int, total_size: int) -> None:
+        """A parse of `files` files, `total_size` characters in all, starts."""
+
+    def advance(self, size: int) -> None:
+        """Work of `size` characters is done."""
+
+    def tick(self) -> None:
+        """Time passed while waiting for workers."""
+
+    def end(self) -> None:
+        """The parse is over (done or failed)."""
+
+
+class _Unobserved:
+    def begin(self, what: str, files: int, total_size: int) -> None:
+        pass
+
+    def advance(self, size: int) -> None:
+        pass
+
+    def tick(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+_OBSERVER: ContextVar[ParseObserver | None] = ContextVar("parse_observer", default=None)
+
+
+@contextmanager
+def observed(observer: ParseObserver) -> Iterator[None]:
+    """Report every parse started inside the block to `observer`."""
+    token = _OBSERVER.set(observer)
+    try:
+        yield
+    finally:
+        _OBSERVER.reset(token)
+
+
+def map_parse(
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    sizes: Sequence[int],
+    files: int,
+    what: str,
+    parallel: bool,
+    chunksize: int = 1,
+) -> list[Result]:
+    """`[function(item) for item in items]`, in the pool when `parallel`, telling the observer
+    as each item (of `sizes[i]` characters) is done."""
+    observer = _OBSERVER.get() or _Unobserved()
+    observer.begin(what, files, sum(sizes))
+    try:
+        if parallel:
+            return parallel_map(function, items, chunksize=chunksize, sizes=sizes,
+                                observer=observer)
+        results = []
+        for item, size in zip(items, sizes, strict=True):
+            results.append(function(item))
+            observer.advance(size)
+        return results
+    finally:
+        observer.end()
 
 
 def workers() -> int:
@@ -38,18 +113,44 @@ def worthwhile(total_bytes: int, threshold: int) -> bool:
 
 
 def parallel_map(
-    function: Callable[[Item], Result], items: Sequence[Item], *, chunksize: int = 1
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    chunksize: int = 1,
+    sizes: Sequence[int] | None = None,
+    observer: ParseObserver | None = None,
 ) -> list[Result]:
-    """`[function(item) for item in items]`, shared out between forked workers."""
-    from concurrent.futures import ProcessPoolExecutor
+    """`[function(item) for item in items]`, shared out between forked workers in chunks of
+    `chunksize` items; the observer hears of each chunk done (by `sizes`) and of the time
+    passing in between, always from this thread."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    observer = observer or _Unobserved()
     context = multiprocessing.get_context("fork")
     count = min(workers(), len(items)) or 1
+    chunks = [range(start, min(start + chunksize, len(items)))
+              for start in range(0, len(items), max(1, chunksize))]
+    results: list[Result | None] = [None] * len(items)
     with ProcessPoolExecutor(
         max_workers=count, mp_context=context, initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        return list(pool.map(function, items, chunksize=chunksize))
+        pending = {pool.submit(_apply, function, [items[index] for index in chunk]): chunk
+                   for chunk in chunks}
+        while pending:
+            done, _ = wait(pending, timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                chunk = pending.pop(future)
+                for index, result in zip(chunk, future.result(), strict=True):
+                    results[index] = result
+                observer.advance(sum(sizes[index] for index in chunk) if sizes else 0)
+            observer.tick()
+    return results  # type: ignore[return-value]  # every slot was filled above
+
+
+def _apply(function: Callable[[Item], Result], items: list[Item]) -> list[Result]:
+    """In a worker: one chunk."""
+    return [function(item) for item in items]
 
 
 def die_with_parent(parent: int) -> None:
