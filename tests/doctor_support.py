@@ -39,6 +39,19 @@ COMPUTE_TAGS = {"batchform-compute": "demo"}
 INTERFACE_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry", "ecr.api", "ecr.dkr", "logs")
 
 
+def loopback_unavailable() -> str | None:
+    """Why nothing can connect to 127.0.0.1 here (a network namespace whose `lo` is down, as
+    `unshare -n` makes), or None when it can."""
+    try:
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            socket.create_connection(server.getsockname(), timeout=2).close()
+    except OSError as error:
+        return f"loopback (127.0.0.1) takes no connections here ({error.strerror or error})"
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -49,7 +62,9 @@ def free_port() -> int:
 def start_moto(
     log: Path, extra_env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """A moto server on 127.0.0.1, once it answers."""
+    """A moto server on 127.0.0.1, once it answers; the test skips when loopback is down."""
+    if reason := loopback_unavailable():
+        pytest.skip(f"moto's server needs it: {reason}")
     port = free_port()
     env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", **(extra_env or {})}
     with log.open("wb") as output:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import pty
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from batchform.errors import UsageError
 from batchform.identity import AwsTarget, aws_target, caller_identity, provider_settings
 from batchform.provider import install
+from doctor_support import free_port, start_moto, stop_moto
 
 MOTO_ACCOUNT = "123456789012"  # moto's default account id
 
@@ -55,36 +55,14 @@ resource "aws_iam_role" "this" {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
+def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """moto in server mode on a free loopback port, for this module's tests."""
-    port = free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    ) as server:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "moto server exited"
-                assert time.monotonic() < deadline, "moto server did not start"
-                time.sleep(0.1)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(10)
+    process, url = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
+    try:
+        yield url
+    finally:
+        stop_moto(process)
 
 
 @pytest.fixture

@@ -74,16 +74,21 @@ def test_plugin_prints_the_go_plugin_handshake_quickly(tmp_path: Path) -> None:
         assert process.stdout is not None
         line = process.stdout.readline().strip()
         elapsed = time.perf_counter() - started
+        core, proto, network, address, kind, cert = line.split("|")
+        # A unix socket, as go-plugin's plugins serve on Linux: no TCP port, and only this
+        # user can enter its directory.
+        socket_path = Path(address)
+        assert socket_path.is_socket()
+        assert stat.S_IMODE(socket_path.parent.stat().st_mode) == 0o700
         process.terminate()
-    core, proto, network, address, kind, cert = line.split("|")
-    assert (core, proto, network, kind) == ("1", "6", "tcp", "grpc")
-    assert address.startswith("127.0.0.1:")
+    assert (core, proto, network, kind) == ("1", "6", "unix", "grpc")
+    assert not socket_path.parent.exists()  # removed when the plugin stops
     assert len(cert) > 50 and not cert.endswith("=")
     assert elapsed < 3.0, f"handshake took {elapsed:.2f}s"
 
 
 def test_handshake_line_without_tls() -> None:
-    assert handshake_line(1234, None) == "1|6|tcp|127.0.0.1:1234|grpc|"
+    assert handshake_line(Path("/run/x/provider.sock"), None) == "1|6|unix|/run/x/provider.sock|grpc|"
 
 
 def test_generate_and_lint_do_not_load_the_provider() -> None:

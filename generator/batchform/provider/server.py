@@ -157,10 +157,10 @@ def cached_server_certificate(directory: Path) -> tuple[bytes, bytes, bytes]:
     return cert_pem_bytes, key_pem_bytes, cert_der
 
 
-def handshake_line(port: int, cert_der: bytes | None) -> str:
+def handshake_line(socket_path: Path, cert_der: bytes | None) -> str:
     """The line go-plugin reads from the plugin's stdout to find and trust the server."""
     cert = base64.b64encode(cert_der).decode().rstrip("=") if cert_der else ""
-    return f"{CORE_PROTOCOL_VERSION}|{PLUGIN_PROTOCOL_VERSION}|tcp|127.0.0.1:{port}|grpc|{cert}"
+    return f"{CORE_PROTOCOL_VERSION}|{PLUGIN_PROTOCOL_VERSION}|unix|{socket_path}|grpc|{cert}"
 
 
 def serve() -> int:
@@ -179,14 +179,14 @@ def serve() -> int:
     private_dir = _private_dir()
     front: TlsFront | None = None
     try:
-        front, port, cert_der = _listen(server, private_dir)
+        front, socket_path, cert_der = _listen(server, private_dir)
         LOG.info(
-            "%s serving hashicorp/aws %s schema on 127.0.0.1:%d",
+            "%s serving hashicorp/aws %s schema on %s",
             STAND_IN_SUMMARY,
             schema.version,
-            port,
+            socket_path,
         )
-        if _announce(handshake_line(port, cert_der)):
+        if _announce(handshake_line(socket_path, cert_der)):
             _wait(stop)
     finally:
         if front is not None:
@@ -197,13 +197,15 @@ def serve() -> int:
     return 0
 
 
-def _listen(server: grpc.Server, private_dir: Path) -> tuple[TlsFront | None, int, bytes | None]:
-    """Start serving: behind the mutual-TLS front when terraform sent its certificate."""
+def _listen(server: grpc.Server, private_dir: Path) -> tuple[TlsFront | None, Path, bytes | None]:
+    """Start serving on a unix socket in `private_dir` (returned): behind the mutual-TLS front
+    when terraform sent its certificate."""
+    socket_path = private_dir / "provider.sock"
     client_cert = os.environ.get("PLUGIN_CLIENT_CERT")
     if not client_cert:
-        port = server.add_insecure_port("127.0.0.1:0")
+        server.add_insecure_port(f"unix:{socket_path}")
         server.start()
-        return None, port, None
+        return None, socket_path, None
     # Mutual TLS, as go-plugin's AutoMTLS asks: see tls.py for why a front terminates it.
     from batchform.provider.tls import TlsFront
 
@@ -213,7 +215,8 @@ def _listen(server: grpc.Server, private_dir: Path) -> tuple[TlsFront | None, in
     server.add_insecure_port(f"unix:{backend}")
     front = TlsFront(backend, cert_pem, key_pem, client_cert)
     server.start()
-    return front, front.start(), cert_der
+    front.start(socket_path)
+    return front, socket_path, cert_der
 
 
 def _announce(line: str) -> bool:

@@ -4,7 +4,9 @@ go-plugin's client authenticates with an ECDSA P-521 certificate. gRPC's bundled
 not offer P-521 signature schemes when it asks for a client certificate, so Terraform would send
 none and the handshake would fail. This front terminates TLS with the standard library's OpenSSL
 (which verifies P-521), insists on Terraform's certificate, negotiates HTTP/2 and relays the bytes
-to the gRPC server listening on a unix socket in a private directory.
+to the gRPC server listening on a unix socket in a private directory. The front listens on a
+unix socket of its own in that directory, as go-plugin's plugins do on Linux and macOS: no TCP
+port, so nothing depends on a loopback interface being up.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 
 class TlsFront:
-    """Accepts TLS on 127.0.0.1 and relays each connection to a unix-socket backend."""
+    """Accepts TLS on a unix socket and relays each connection to a unix-socket backend."""
 
     def __init__(
         self, backend_socket: Path, cert_pem: bytes, key_pem: bytes, client_cert_pem: str
@@ -37,14 +39,12 @@ class TlsFront:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="tls-front", daemon=True)
 
-    def start(self) -> int:
-        """Listen on a free loopback port; returns the port."""
+    def start(self, path: Path) -> None:
+        """Listen on the unix socket `path` (in a directory only this user can enter)."""
         self.thread.start()
-        server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._relay, "127.0.0.1", 0, ssl=self.context), self.loop
+        asyncio.run_coroutine_threadsafe(
+            asyncio.start_unix_server(self._relay, path=str(path), ssl=self.context), self.loop
         ).result()
-        port: int = server.sockets[0].getsockname()[1]
-        return port
 
     def stop(self) -> None:
         """Stop relaying."""
