@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from batchform import progress
 from batchform.hcl import pool
 from batchform.progress import ParseBar, parse_progress
@@ -106,3 +108,19 @@ def test_no_bar_when_output_is_not_a_terminal(tmp_path: Path) -> None:
     assert result.returncode in (0, 1), result.stderr
     assert "\r" not in result.stdout + result.stderr
     assert "files [" not in result.stderr
+
+
+def test_generate_draws_the_bar_while_it_parses_back_a_large_stack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from batchform.generate import generate_stack
+
+    # The built-in default stack, with the bar's threshold below its size (a stack above the
+    # real one takes thousands of job definitions to render).
+    monkeypatch.setattr(progress, "BAR_SIZE", 1_000)
+    stream = io.StringIO()
+    with parse_progress(stream):
+        generate_stack(None, tmp_path / "stack", cache_dir=None)
+    shown = stream.getvalue()
+    assert "\r  parsing back " in shown
+    assert shown.endswith("\r")  # the bar's line is blanked at the end
