@@ -3,6 +3,7 @@ what Terraform refuses it refuses with file, line and column, positions, deep in
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -130,9 +131,10 @@ def test_blocks_terraform_added_and_quoted_references() -> None:
     assert depends.items == (Template(("aws_iam_role.y",), 73, column=17),)  # type: ignore[attr-defined]
 
 
-def evaluate_local(tmp_path: Path, body: str) -> object:
-    """The value the resolver gives `local.probe` for `probe = <body>`."""
-    (tmp_path / "main.tf").write_text(f"locals {{\n  probe = {body}\n}}\n")
+def evaluate_local(tmp_path: Path, body: str, **others: str) -> object:
+    """The value the resolver gives `local.probe` for `probe = <body>` (and other locals)."""
+    more = "".join(f"  {name} = {value}\n" for name, value in others.items())
+    (tmp_path / "main.tf").write_text(f"locals {{\n  probe = {body}\n{more}}}\n")
     loader = Loader(None)
     tree = loader.tree([tmp_path])
     resolver = Resolver(loader.module_dir)
@@ -202,3 +204,60 @@ def test_labels_and_block_lines() -> None:
     (block,) = source.blocks
     assert isinstance(block, Block)
     assert (block.type, block.labels, block.line, block.end_line) == ("module", ("a",), 1, 5)
+
+
+# Runs of `$` and `%` before `{`: HCL reads n of them (n > 1) as n - 1 and the brace, all
+# literal; one is an interpolation or a directive. Each value is checked against terraform.
+TEMPLATE_ESCAPES = {
+    "dollar_1": '"a${local.y}b"',
+    "dollar_2": '"a$${local.y}b"',
+    "dollar_3": '"a$$${local.y}b"',
+    "dollar_4": '"a$$$${local.y}b"',
+    "dollar_5": '"$$$$${local.y}"',
+    "dollar_3_then_interpolation": '"$$${local.y}-${local.y}"',
+    "percent_3": '"%%%{x}"',
+    "percent_4": '"%%%%{x}"',
+    "heredoc_dollar_3": "<<EOT\na$$${local.y}\n${local.y}\nEOT\n",
+    "heredoc_percent_3": "<<EOT\n%%%{x}\nEOT\n",
+}
+
+
+def test_escaped_openers_read_as_terraform_reads_them(
+    tmp_path: Path, terraform_bin: str, tf_env: dict[str, str]
+) -> None:
+    outputs = "".join(f'output "{name}" {{\n  value = {expr}\n}}\n'
+                      for name, expr in TEMPLATE_ESCAPES.items())
+    stack = tmp_path / "terraform"
+    stack.mkdir()
+    (stack / "main.tf").write_text(f'locals {{\n  y = "Y"\n}}\n{outputs}')
+    for command in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
+        done = subprocess.run([terraform_bin, *command, "-no-color"], cwd=stack, env=tf_env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+    shown = subprocess.run([terraform_bin, "output", "-json"], cwd=stack, env=tf_env,
+                           capture_output=True, text=True, timeout=60, check=True)
+    terraform_says = {name: output["value"] for name, output in json.loads(shown.stdout).items()}
+    ours = {}
+    for name, expr in TEMPLATE_ESCAPES.items():
+        case = tmp_path / name
+        case.mkdir()
+        ours[name] = evaluate_local(case, expr, y='"Y"')
+    assert ours == terraform_says
+    assert terraform_says["dollar_3"] == "a$${local.y}b"
+
+
+def test_an_escaped_directive_leaves_its_end_unbalanced(
+    tmp_path: Path, terraform_bin: str, tf_env: dict[str, str]
+) -> None:
+    text = 'output "v" {\n  value = "%%%{if true}a%{endif}"\n}\n'
+    (tmp_path / "main.tf").write_text(text)
+    done = subprocess.run([terraform_bin, "validate", "-no-color"], cwd=tmp_path, env=tf_env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "Unexpected endif directive" in done.stderr, done.stderr
+    with pytest.raises(HclParseError) as caught:
+        parse_text(text, "main.tf")
+    assert caught.value.line == 2
+    assert caught.value.detail == (
+        "Unexpected endif directive: The control directives within this template are "
+        "unbalanced."
+    )

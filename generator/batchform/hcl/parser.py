@@ -39,6 +39,8 @@ _IGNORE = re.compile(r"(?:#|//)\s*batchform:ignore\s+((?:BF\d+)(?:\s*,\s*BF\d+)*
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 _STRUCTURE = frozenset({"template_interpolation", "template_directive"})
+# Three or more `$` or `%` before `{` (see `_even_opener_runs`).
+_OPENER_RUN = re.compile(rb"(?:\${3,}|%{3,})(?=\{)")
 # Deeper nesting than this is refused with a parse error: the tree is converted recursively,
 # and no real configuration comes near it (Python's stack would, at about four frames a level).
 MAX_NESTING = 128
@@ -151,7 +153,7 @@ class _Converter:
         self.ascii = text.isascii()
         self._lines: list[bytes] | None = None
         self.depth = 0
-        self.root = _parser().parse(self.src).root_node
+        self.root = _parser().parse(_even_opener_runs(self.src)).root_node
         if self.root.has_error:
             self._report_error(self.root)
 
@@ -573,7 +575,29 @@ def _explain(node: Node, src: bytes) -> tuple[Node | int, str, str]:
     if node.type == "ERROR" and node.end_byte >= len(src.rstrip()) and opening:
         return (opening[0], "Unclosed configuration block", "There is no closing brace for "
                 "this block before the end of the file.")
+    kids = [child.type for child in children]
+    if kids[:1] == ["template_directive_start"] and kids[1:2] in (["else"], ["endif"], ["endfor"]):
+        return (node, f"Unexpected {kids[1]} directive",
+                "The control directives within this template are unbalanced.")
     return (node, *_wording(node, src))
+
+
+def _even_opener_runs(src: bytes) -> bytes:
+    """The source the grammar is given: the first `$` (`%`) of every odd run of three or more
+    before `{` turned into `_`, the same length, so positions hold.
+
+    HCL reads a run of n `$` (or `%`) before `{` as n - 1 of them and the brace, all literal,
+    for any n above 1 (checked against terraform 1.11); tree-sitter-hcl reads an even run so
+    but splits an odd one into pairs and an opener. Only the tree comes from this text: the
+    converter reads every literal from the real source."""
+    if b"{" not in src or (b"$$" not in src and b"%%" not in src):
+        return src
+    return _OPENER_RUN.sub(_even_run, src)
+
+
+def _even_run(match: re.Match[bytes]) -> bytes:
+    run = match.group()
+    return b"_" + run[1:] if len(run) % 2 else run
 
 
 def _backslash_error(node: Node, src: bytes) -> int | None:
