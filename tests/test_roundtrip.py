@@ -98,3 +98,37 @@ def test_new_features_are_checked_too(path: str, old: str, new: str, words: str)
     with pytest.raises(RoundTripError) as caught:
         roundtrip.check_round_trip(spec, broken)
     assert caught.value.path == path and words in str(caught.value)
+
+
+def test_the_checks_grow_linearly_with_job_definitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Values read back, counted for 100 and 200 jobs: reading the whole images map once per
+    # job made it quadratic (1,000 jobs took 13 s even with every parse cached).
+    from batchform.spec import Spec
+
+    counted = {"calls": 0}
+    real_value = roundtrip.value
+
+    def counting(raw: object) -> object:
+        counted["calls"] += 1
+        return real_value(raw)
+
+    monkeypatch.setattr(roundtrip, "value", counting)
+
+    def calls_for(jobs: int) -> int:
+        data = {
+            "name": "scale",
+            "compute_environments": [{"name": "ondemand", "instance_types": ["c6i.large"]}],
+            "job_queues": [{"name": "q", "compute_environments": ["ondemand"]}],
+            "job_definitions": [
+                {"name": f"job{index}", "image": "public.ecr.aws/docker/library/alpine:3.20"}
+                for index in range(jobs)
+            ],
+        }
+        spec = Spec.model_validate(data)
+        files = render_terraform(plan_stack(spec))
+        counted["calls"] = 0
+        roundtrip.check_round_trip(spec, files)
+        return counted["calls"]
+
+    small, large = calls_for(100), calls_for(200)
+    assert large < 2.5 * small, (small, large)

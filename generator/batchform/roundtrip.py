@@ -295,7 +295,9 @@ class _Checker:
                       f"unexpected {extra}")
         for call, module in expected.items():
             self._check_call(call, module, calls[call])
-        tunables = self._root_variables()
+        # Each default read once: reading the images map per job was quadratic in jobs.
+        tunables = {name: value(body.get("default"))
+                    for name, body in self._root_variables().items()}
         for ce in spec.compute_environments:
             self._expect(calls, f"compute_environment_{ce.name}", {
                 "name": f"{spec.name}-{ce.name}", "type": ce.type,
@@ -353,9 +355,9 @@ class _Checker:
         return variables
 
     def _expect_default(
-        self, variables: dict[str, dict[str, Any]], variable: str, key: str, wanted: Any
+        self, defaults: dict[str, Any], variable: str, key: str, wanted: Any
     ) -> None:
-        default = value(variables.get(variable, {}).get("default"))
+        default = defaults.get(variable)
         got = default.get(key) if isinstance(default, dict) else None
         if got != wanted:
             self.fail("variables.tf", f"variable {variable!r}: the default for {key!r} reads "
