@@ -255,3 +255,37 @@ def test_compute_reaches_nfs_in_the_vpc_or_the_mount_targets_group() -> None:
     theirs = render(efs_stack(dict(existing, security_group_ids=["sg-0123456789abcdef1"])))
     assert "2049" not in theirs["modules/network/main.tf"]
     assert "security_group_ids must" in " ".join(theirs["README.md"].split())
+
+
+def test_finding_each_jobs_queues_does_not_grow_with_jobs_times_queues(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A queue's platform is worked out once per spec: per job it made 1,000 jobs on 100
+    # queues spend seconds in it.
+    calls = {"count": 0}
+    real = Spec.queue_family
+
+    def counting(self: Spec, *args: Any) -> Any:
+        calls["count"] += 1
+        return real(self, *args)
+
+    monkeypatch.setattr(Spec, "queue_family", counting)
+
+    def count_for(jobs: int) -> int:
+        data = {
+            "name": "scale",
+            "compute_environments": [
+                {"name": f"ce{index}", "instance_types": ["c6i.large"]} for index in range(10)
+            ],
+            "job_queues": [{"name": f"q{index}", "compute_environments": [f"ce{index}"]}
+                           for index in range(10)],
+            "job_definitions": [
+                {"name": f"job{index}", "image": "public.ecr.aws/docker/library/alpine:3.20"}
+                for index in range(jobs)
+            ],
+        }
+        calls["count"] = 0
+        render_stack(Spec.model_validate(data))
+        return calls["count"]
+
+    assert count_for(200) <= count_for(20) + 10

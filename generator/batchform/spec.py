@@ -6,7 +6,8 @@ import difflib
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -967,7 +968,7 @@ class Spec(Model):
         """The queues a job names exist and take its platform; some queue does if it names none."""
         by_name = {queue.name: queue for queue in self.job_queues}
         if job.queues is None:
-            if any(self.queue_family(queue) == job.platform for queue in self.job_queues):
+            if self.queues_by_family.get(job.platform):
                 return []
             return [(f"job_definitions.{index}.platform",
                      f"{job.platform} jobs need a queue with {job.platform} compute, and no queue "
@@ -1088,20 +1089,34 @@ class Spec(Model):
         """The compute environments by name."""
         return {ce.name: ce for ce in self.compute_environments}
 
-    def _members(self, queue: JobQueue) -> list[ComputeEnvironment]:
-        by_name = self.environments_by_name
+    def _members(
+        self, queue: JobQueue, by_name: Mapping[str, ComputeEnvironment] | None = None
+    ) -> list[ComputeEnvironment]:
+        by_name = self.environments_by_name if by_name is None else by_name
         return [by_name[name] for name in queue.compute_environments if name in by_name]
 
-    def queue_family(self, queue: JobQueue) -> str | None:
+    def queue_family(
+        self, queue: JobQueue, by_name: Mapping[str, ComputeEnvironment] | None = None
+    ) -> str | None:
         """The platform family of a queue's compute environments ('EC2', 'FARGATE')."""
-        members = self._members(queue)
+        members = self._members(queue, by_name)
         return members[0].family if members else None
+
+    @cached_property
+    def queues_by_family(self) -> dict[str | None, list[JobQueue]]:
+        """The queues by the platform family of their compute environments (the spec is
+        frozen, so this is worked out once: per job it made many jobs quadratic)."""
+        by_name = self.environments_by_name
+        grouped: dict[str | None, list[JobQueue]] = {}
+        for queue in self.job_queues:
+            grouped.setdefault(self.queue_family(queue, by_name), []).append(queue)
+        return grouped
 
     def queues_of(self, job: JobDefinition) -> list[JobQueue]:
         """The queues a job can run on: those it names, else every queue of its platform."""
         if job.queues is not None:
             return [queue for queue in self.job_queues if queue.name in job.queues]
-        return [queue for queue in self.job_queues if self.queue_family(queue) == job.platform]
+        return list(self.queues_by_family.get(job.platform, []))
 
     def environments_of(self, job: JobDefinition) -> list[ComputeEnvironment]:
         """The compute environments of the queues a job can run on."""
