@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Protocol, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -123,7 +128,7 @@ def parallel_map(
     """`[function(item) for item in items]`, shared out between forked workers in chunks of
     `chunksize` items; the observer hears of each chunk done (by `sizes`) and of the time
     passing in between, always from this thread."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
     observer = observer or _Unobserved()
     context = multiprocessing.get_context("fork")
@@ -135,17 +140,28 @@ def parallel_map(
         max_workers=count, mp_context=context, initializer=die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        pending = {pool.submit(_apply, function, [items[index] for index in chunk]): chunk
-                   for chunk in chunks}
-        while pending:
-            done, _ = wait(pending, timeout=WAIT_SECONDS, return_when=FIRST_COMPLETED)
-            for future in done:
-                chunk = pending.pop(future)
-                for index, result in zip(chunk, future.result(), strict=True):
-                    results[index] = result
-                observer.advance(sum(sizes[index] for index in chunk) if sizes else 0)
-            observer.tick()
+        # Finished chunks arrive on a queue, each once: waiting on every pending future per
+        # round (`concurrent.futures.wait`) made thousands of chunks quadratic.
+        finished: queue.SimpleQueue[tuple[range, Future[list[Result]]]] = queue.SimpleQueue()
+        for chunk in chunks:
+            future = pool.submit(_apply, function, [items[index] for index in chunk])
+            future.add_done_callback(partial(_arrived, finished, chunk))
+        for _ in chunks:
+            while True:
+                try:
+                    chunk, future = finished.get(timeout=WAIT_SECONDS)
+                    break
+                except queue.Empty:
+                    observer.tick()
+            for index, result in zip(chunk, future.result(), strict=True):
+                results[index] = result
+            observer.advance(sum(sizes[index] for index in chunk) if sizes else 0)
     return results  # type: ignore[return-value]  # every slot was filled above
+
+
+def _arrived(finished: queue.SimpleQueue[tuple[range, Future[Any]]], chunk: range,
+             future: Future[Any]) -> None:
+    finished.put((chunk, future))
 
 
 def _apply(function: Callable[[Item], Result], items: list[Item]) -> list[Result]:
