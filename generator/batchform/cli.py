@@ -176,6 +176,16 @@ def init(
     )
 
 
+# The spec a command reads (generate, graph).
+SpecArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
+        metavar="SPEC",
+    ),
+]
+
+
 @app.command(
     cls=Command,
     epilog="""
@@ -184,13 +194,7 @@ def init(
     """,
 )
 def generate(
-    spec: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
-            metavar="SPEC",
-        ),
-    ] = None,
+    spec: SpecArgument = None,
     *,
     out: Annotated[
         Path,
@@ -255,13 +259,7 @@ def generate(
     """,
 )
 def graph(
-    spec: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Spec file (TOML or YAML). Without one, the built-in default stack is used.",
-            metavar="SPEC",
-        ),
-    ] = None,
+    spec: SpecArgument = None,
 ) -> None:
     """Print the diagram the generated README opens with: job definitions, the queues they go
     to, the compute environments each queue tries in order, and the network. Writes nothing.
