@@ -6,7 +6,7 @@ import difflib
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -1089,27 +1089,22 @@ class Spec(Model):
         """The compute environments by name."""
         return {ce.name: ce for ce in self.compute_environments}
 
-    def _members(
-        self, queue: JobQueue, by_name: Mapping[str, ComputeEnvironment] | None = None
-    ) -> list[ComputeEnvironment]:
-        by_name = self.environments_by_name if by_name is None else by_name
+    def _members(self, queue: JobQueue) -> list[ComputeEnvironment]:
+        by_name = self.environments_by_name
         return [by_name[name] for name in queue.compute_environments if name in by_name]
 
-    def queue_family(
-        self, queue: JobQueue, by_name: Mapping[str, ComputeEnvironment] | None = None
-    ) -> str | None:
+    def queue_family(self, queue: JobQueue) -> str | None:
         """The platform family of a queue's compute environments ('EC2', 'FARGATE')."""
-        members = self._members(queue, by_name)
+        members = self._members(queue)
         return members[0].family if members else None
 
     @cached_property
     def queues_by_family(self) -> dict[str | None, list[JobQueue]]:
         """The queues by the platform family of their compute environments (the spec is
         frozen, so this is worked out once: per job it made many jobs quadratic)."""
-        by_name = self.environments_by_name
         grouped: dict[str | None, list[JobQueue]] = {}
         for queue in self.job_queues:
-            grouped.setdefault(self.queue_family(queue, by_name), []).append(queue)
+            grouped.setdefault(self.queue_family(queue), []).append(queue)
         return grouped
 
     def queues_of(self, job: JobDefinition) -> list[JobQueue]:
