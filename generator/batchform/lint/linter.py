@@ -93,16 +93,21 @@ def lint_plan(
 
     selected = parse_codes(select)
     ignored = parse_codes(ignore) or set()
-    rules = [
-        rule
-        for code, rule in all_rules().items()
-        if (selected is None or code in selected) and code not in ignored
-    ]
+    rules = _chosen_rules(selected, ignored)
     path = Path(plan)
     configuration = read_plan(path, str(plan))
     findings = run_rules(rules, configuration)
     notes = provider_notes(str(plan), configuration)
     return LintResult(findings=sorted(findings), files=[str(plan)], notes=notes)
+
+
+def _chosen_rules(selected: set[str] | None, ignored: set[str]) -> list[Rule]:
+    """The rules `--select` keeps (all when None) less those `--ignore` names."""
+    return [
+        rule
+        for code, rule in all_rules().items()
+        if (selected is None or code in selected) and code not in ignored
+    ]
 
 
 def _lint(
@@ -114,11 +119,7 @@ def _lint(
 ) -> LintResult:
     selected = parse_codes(select)
     ignored = parse_codes(ignore) or set()
-    rules = [
-        rule
-        for code, rule in all_rules().items()
-        if (selected is None or code in selected) and code not in ignored
-    ]
+    rules = _chosen_rules(selected, ignored)
     with few_collections(), trees_frozen(load) as tree:
         return _check(tree, loader, rules, selected, ignored, given)
 
